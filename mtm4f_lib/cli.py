@@ -1,0 +1,81 @@
+"""`mtm4f` command line: data check, reproduce."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .errors import MTM4FError
+
+
+def data_check(data_dir=None) -> int:
+    """Print which data folders are present, verify their checksums, and say what is missing."""
+    from .data.checksums import FOLDERS, MD5
+    from .data.files import data_file, resolve_data_dir
+
+    root = resolve_data_dir(data_dir, download=False)
+    print(f"data directory: {root}")
+    problems = 0
+    for folder, what in FOLDERS.items():
+        files = [rel for rel in MD5 if rel.startswith(folder + "/")]
+        if not (root / folder).is_dir():
+            print(f"  MISSING {folder}/  - {what}")
+            continue
+        bad = []
+        for rel in files:
+            try:
+                data_file(root, rel)
+            except MTM4FError as exc:
+                bad.append(str(exc))
+        status = "ok     " if not bad else "BROKEN "
+        problems += len(bad)
+        print(f"  {status} {folder}/  ({len(files) - len(bad)}/{len(files)} files verified) - {what}")
+        for message in bad:
+            print(f"      {message}")
+    if not (root / "ml-100k").is_dir() and not (root / "ml-latest-small").is_dir():
+        print("No MovieLens folder found: nothing can be loaded.")
+        problems += 1
+    print("data check: " + ("all present files verified" if not problems else f"{problems} problem(s)"))
+    return 1 if problems else 0
+
+
+def _reproduce(args) -> int:
+    from .notebooks import reproduce
+
+    log = reproduce(args.profile, args.dataset, args.notebook, Path(args.outputs_dir), args.data_dir, args.seed)
+    for entry in log:
+        print(f"{entry['notebook']:<16} {entry['dataset']:<8} {entry['seconds']:>7.1f} s  {entry['executed']}")
+    print(f"total {sum(e['seconds'] for e in log):.1f} s; tables in {args.outputs_dir}/tables, figures in {args.outputs_dir}/figures")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="mtm4f", description="MTM4F reproduction package")
+    sub = parser.add_subparsers(dest="command", required=True)
+    data = sub.add_parser("data", help="data directory tools")
+    data_sub = data.add_subparsers(dest="data_command", required=True)
+    check = data_sub.add_parser("check", help="verify a data directory and list what is missing")
+    check.add_argument("--data-dir", default=None, help="data folder (default: $MTM4F_DATA)")
+    rep = sub.add_parser("reproduce", help="run the notebooks headless and write outputs/")
+    rep.add_argument("--profile", choices=["quick", "paper"], default="quick")
+    rep.add_argument("--dataset", nargs="+", default=["ml100k", "mmtf"], choices=["ml100k", "mmtf", "synthetic"])
+    rep.add_argument("--notebook", nargs="+", default=None, help="numbers or names, e.g. 01 03_fusion (default: all)")
+    rep.add_argument("--data-dir", default=None)
+    rep.add_argument("--outputs-dir", default="outputs")
+    rep.add_argument("--seed", type=int, default=0)
+    return parser
+
+
+def main(argv=None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "data":
+            return data_check(args.data_dir)
+        return _reproduce(args)
+    except MTM4FError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

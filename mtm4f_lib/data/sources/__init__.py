@@ -1,0 +1,1 @@
+"""Dataset sources: each builds a MultiModalDataset from raw files (or generates one)."""

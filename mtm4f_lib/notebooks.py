@@ -1,0 +1,63 @@
+"""Run the numbered notebooks headless with papermill (the `mtm4f reproduce` job)."""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from tqdm.auto import tqdm
+
+from .errors import MTM4FError
+
+REPO = Path(__file__).resolve().parents[1]
+NOTEBOOK_DIR = REPO / "notebooks"
+PROFILES = ("quick", "paper")
+REAL_DATASETS = ("ml100k", "mmtf")
+
+
+def available_notebooks(folder: Path = NOTEBOOK_DIR) -> list[Path]:
+    """The numbered notebooks (NN_name.ipynb), in order."""
+    return sorted(p for p in Path(folder).glob("[0-9][0-9]_*.ipynb"))
+
+
+def select_notebooks(names=None, folder: Path = NOTEBOOK_DIR) -> list[Path]:
+    """Notebooks whose number or stem matches one of ``names`` (all when None)."""
+    notebooks = available_notebooks(folder)
+    if not names:
+        return notebooks
+    chosen = [nb for nb in notebooks if any(nb.stem == n or nb.stem.split("_")[0] == n.zfill(2) for n in names)]
+    unknown = [n for n in names if not any(nb.stem == n or nb.stem.split("_")[0] == n.zfill(2) for nb in notebooks)]
+    if unknown:
+        raise MTM4FError(f"No notebook named {unknown}; available: {[nb.stem for nb in notebooks]}.")
+    return chosen
+
+
+def run_notebook(notebook: Path, dataset: str, profile: str = "quick", outputs_dir: Path = REPO / "outputs", data_dir=None, seed: int = 0, **extra) -> Path:
+    """Execute one notebook for one dataset; the executed copy goes to ``outputs/executed/``."""
+    import papermill as pm
+
+    if profile not in PROFILES:
+        raise MTM4FError(f"Unknown profile {profile!r}; use one of {list(PROFILES)}.")
+    outputs_dir = Path(outputs_dir).resolve()
+    executed = outputs_dir / "executed" / f"{notebook.stem}_{dataset}.ipynb"
+    executed.parent.mkdir(parents=True, exist_ok=True)
+    parameters = {"dataset": dataset, "profile": profile, "seed": seed, "outputs_dir": str(outputs_dir), "data_dir": str(Path(data_dir).resolve()) if data_dir else None, **extra}
+    try:
+        pm.execute_notebook(str(notebook), str(executed), parameters=parameters, cwd=str(notebook.parent), kernel_name="python3", progress_bar=False)
+    except pm.PapermillExecutionError as exc:
+        raise MTM4FError(f"{notebook.name} failed for dataset {dataset}: {exc.ename}: {exc.evalue}. The executed notebook with the traceback is {executed}.") from exc
+    return executed
+
+
+def reproduce(profile: str = "quick", datasets=REAL_DATASETS, notebooks=None, outputs_dir: Path = REPO / "outputs", data_dir=None, seed: int = 0) -> list[dict]:
+    """Run every selected notebook for every dataset in order, with a progress bar and timings."""
+    jobs = [(nb, ds) for nb in select_notebooks(notebooks) for ds in datasets]
+    if not jobs:
+        raise MTM4FError(f"No notebooks found in {NOTEBOOK_DIR}.")
+    log = []
+    with tqdm(jobs, desc=f"reproduce ({profile})", unit="notebook") as bar:
+        for nb, ds in bar:
+            bar.set_postfix_str(f"{nb.stem} [{ds}]")
+            start = time.perf_counter()
+            path = run_notebook(nb, ds, profile, outputs_dir, data_dir, seed)
+            log.append({"notebook": nb.stem, "dataset": ds, "seconds": round(time.perf_counter() - start, 1), "executed": str(path)})
+    return log

@@ -1,0 +1,1 @@
+"""Figures drawn from library results (matplotlib/seaborn); each returns a Figure."""

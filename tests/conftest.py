@@ -1,0 +1,39 @@
+"""Shared fixtures: the synthetic dataset, and the real data directory (skipped when absent)."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from mtm4f_lib.data import load_dataset
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def real_data_dir() -> Path | None:
+    value = os.environ.get("MTM4F_DATA")
+    return Path(value) if value and Path(value).is_dir() else None
+
+
+@pytest.fixture(scope="session")
+def data_dir() -> Path:
+    path = real_data_dir()
+    if path is None:
+        pytest.skip("MTM4F_DATA is not set to the data folder: real-data tests skipped (set MTM4F_DATA=../shared/data).")
+    return path
+
+
+@pytest.fixture(scope="session")
+def synthetic():
+    return load_dataset("synthetic")
+
+
+@pytest.fixture(scope="session")
+def ml100k(data_dir):
+    return load_dataset("ml100k", data_dir=data_dir)
+
+
+@pytest.fixture(scope="session")
+def mmtf(data_dir):
+    return load_dataset("mmtf", data_dir=data_dir)
