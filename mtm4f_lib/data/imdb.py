@@ -2,7 +2,8 @@
 
 A scraped row is dropped when its plot is IMDb's placeholder ("... don't have any Plot Summaries")
 or when its year disagrees with u.item's by more than ``max_year_gap`` years (one year is allowed:
-festival and release years often differ by one). Rows without an IMDb year are kept.
+festival and release years often differ by one). A row whose u.item entry has no year (the
+"unknown" movie) cannot be checked and is dropped; rows without an IMDb year are kept.
 """
 from __future__ import annotations
 
@@ -37,11 +38,13 @@ def filter_imdb(imdb: pd.DataFrame, item_years: pd.Series, max_year_gap: int = 1
     years = imdb["movie_id"].map(item_years).astype(float)
     placeholder = imdb["description"].fillna("").str.lower().str.contains("|".join(PLACEHOLDERS), regex=True)
     year_off = (imdb["imdb_year"] - years).abs() > max_year_gap
-    keep = ~placeholder & ~year_off
+    unverifiable = years.isna()
+    keep = ~placeholder & ~year_off & ~unverifiable
     counts = {
         "imdb_rows": int(len(imdb)),
         "imdb_placeholder_plots": int(placeholder.sum()),
         "imdb_year_mismatch": int((year_off & ~placeholder).sum()),
+        "imdb_unverifiable": int((unverifiable & ~placeholder).sum()),
         "imdb_kept": int(keep.sum()),
     }
     kept = imdb[keep].set_index("movie_id")
