@@ -1,0 +1,45 @@
+"""Fill every modality of a dataset with its paper-5.1 embedding ("standard" embeddings).
+
+meta -> knowledge-graph vector; subtitle -> SBERT of the text; audio and video -> the task-specific
+encoder trained on the rating objective over the MMTF-14K features (512-d and 231-d). The
+task-specific encoders read only the training rows of ``split`` (default: the dataset's split), so
+their cache key names those rows. Each matrix is cached (see ``cache.py``).
+"""
+from __future__ import annotations
+
+import time
+
+from ..data.container import MultiModalDataset, Split
+from .cache import EmbeddingKey, cached_embedding, input_checksum
+from .meta_kg import meta_embeddings
+from .task_specific import DEFAULT_DIMS, task_specific_embeddings
+from .text import subtitle_embeddings
+
+TASK_ENCODER_VERSION = "1"
+
+
+def cached_task_embeddings(ds: MultiModalDataset, modality: str, split: Split, seed: int = 0, root=None, force: bool = False, **options):
+    """Task-specific embeddings of ``modality`` trained on ``split.train``, through the cache."""
+    key = EmbeddingKey(ds.name, modality, f"task-specific-{DEFAULT_DIMS[modality]}", TASK_ENCODER_VERSION,
+                       input_checksum(ds.modalities[modality].features, split.train, {"seed": seed, **options}))
+    return cached_embedding(key, lambda: task_specific_embeddings(ds, modality, seed=seed, split=split, **options), root, force)
+
+
+def embed_dataset(ds: MultiModalDataset, split: Split | None = None, seed: int = 0, text_model: str | None = None,
+                  root=None, force: bool = False, progress: bool = True) -> tuple[MultiModalDataset, dict[str, float]]:
+    """The dataset with all four modalities encoded, and the seconds each encoder took (cache hits are fast)."""
+    split = split or ds.split
+    builders = {
+        "meta": lambda: meta_embeddings(ds, seed=seed, root=root, force=force, progress=progress),
+        "subtitle": lambda: subtitle_embeddings(ds, model=text_model, root=root, force=force, progress=progress),
+        "audio": lambda: cached_task_embeddings(ds, "audio", split, seed, root, force),
+        "video": lambda: cached_task_embeddings(ds, "video", split, seed, root, force),
+    }
+    seconds = {}
+    encoded = ds
+    for name, build in builders.items():
+        start = time.perf_counter()
+        matrix = build()
+        seconds[name] = time.perf_counter() - start
+        encoded = encoded.with_features(name, matrix, f"{ds.modalities[name].source} -> {name} embedding ({matrix.shape[1]}-d)")
+    return encoded, seconds
