@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PROFILE ?= quick
 DATASETS ?= ml100k mmtf
+WORKERS ?= 2
 STAMP := $(VENV)/.installed
 
 .PHONY: setup reproduce test clean-outputs
@@ -17,7 +18,7 @@ $(STAMP): pyproject.toml constraints.txt
 setup: $(STAMP)
 
 reproduce: $(STAMP)
-	$(BIN)/mtm4f reproduce --profile $(PROFILE) --dataset $(DATASETS)
+	$(BIN)/mtm4f reproduce --profile $(PROFILE) --dataset $(DATASETS) --workers $(WORKERS)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q -ra

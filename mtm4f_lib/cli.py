@@ -1,4 +1,4 @@
-"""`mtm4f` command line: data check, reproduce."""
+"""`mtm4f` command line: data check, reproduce, tables, bench."""
 from __future__ import annotations
 
 import argparse
@@ -42,10 +42,31 @@ def data_check(data_dir=None) -> int:
 def _reproduce(args) -> int:
     from .notebooks import reproduce
 
-    log = reproduce(args.profile, args.dataset, args.notebook, Path(args.outputs_dir), args.data_dir, args.seed)
+    log = reproduce(args.profile, args.dataset, args.notebook, Path(args.outputs_dir), args.data_dir, args.seed, args.workers)
     for entry in log:
         print(f"{entry['notebook']:<16} {entry['dataset']:<8} {entry['seconds']:>7.1f} s  {entry['executed']}")
     print(f"total {sum(e['seconds'] for e in log):.1f} s; tables in {args.outputs_dir}/tables, figures in {args.outputs_dir}/figures")
+    return 0
+
+
+def _tables(args) -> int:
+    from .experiments import TABLE_DATASET, TABLES
+
+    for number in args.table:
+        dataset = TABLE_DATASET[number]
+        table, summary = TABLES[number].make(dataset, args.profile, data_dir=args.data_dir, outputs_dir=Path(args.outputs_dir), workers=args.workers)
+        print(f"Table {number} ({dataset}, {args.profile}): {len(summary)} runs, {sum(r['seconds'] for r in summary):.0f} s of training")
+        print(table.to_string(index=False))
+    return 0
+
+
+def _bench(args) -> int:
+    import json
+
+    from .experiments.bench import bench
+
+    report = bench(args.profile, args.data_dir, Path(args.outputs_dir), args.workers, with_grid=not args.skip_grid)
+    print(json.dumps(report, indent=2))
     return 0
 
 
@@ -63,15 +84,24 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--data-dir", default=None)
     rep.add_argument("--outputs-dir", default="outputs")
     rep.add_argument("--seed", type=int, default=0)
+    rep.add_argument("--workers", type=int, default=1, help="runs trained in parallel by the table notebooks (processes)")
+    tab = sub.add_parser("tables", help="run the grids of paper tables (stored runs are reused) and write them")
+    tab.add_argument("--table", nargs="+", type=int, default=[1, 2, 3, 4], choices=[1, 2, 3, 4])
+    bench = sub.add_parser("bench", help="time one SP-MT run and the grid of Tables 1-4; writes metrics/bench_<profile>.json")
+    bench.add_argument("--skip-grid", action="store_true", help="time the single run only")
+    for command in (tab, bench):
+        command.add_argument("--profile", choices=["quick", "paper"], default="paper" if command is bench else "quick")
+        command.add_argument("--workers", type=int, default=2, help="runs trained in parallel (processes)")
+        command.add_argument("--data-dir", default=None)
+        command.add_argument("--outputs-dir", default="outputs")
     return parser
 
 
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        if args.command == "data":
-            return data_check(args.data_dir)
-        return _reproduce(args)
+        commands = {"data": lambda a: data_check(a.data_dir), "reproduce": _reproduce, "tables": _tables, "bench": _bench}
+        return commands[args.command](args)
     except MTM4FError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -48,8 +48,12 @@ def run_notebook(notebook: Path, dataset: str, profile: str = "quick", outputs_d
     return executed
 
 
-def reproduce(profile: str = "quick", datasets=REAL_DATASETS, notebooks=None, outputs_dir: Path = REPO / "outputs", data_dir=None, seed: int = 0) -> list[dict]:
-    """Run every selected notebook for every dataset in order, with a progress bar and timings."""
+def reproduce(profile: str = "quick", datasets=REAL_DATASETS, notebooks=None, outputs_dir: Path = REPO / "outputs", data_dir=None, seed: int = 0,
+              workers: int = 1) -> list[dict]:
+    """Run every selected notebook for every dataset in order, with a progress bar and timings.
+
+    ``workers`` goes to the notebooks that train grids of runs (parallel processes).
+    """
     jobs = [(nb, ds) for nb in select_notebooks(notebooks) for ds in datasets]
     if not jobs:
         raise MTM4FError(f"No notebooks found in {NOTEBOOK_DIR}.")
@@ -58,6 +62,6 @@ def reproduce(profile: str = "quick", datasets=REAL_DATASETS, notebooks=None, ou
         for nb, ds in bar:
             bar.set_postfix_str(f"{nb.stem} [{ds}]")
             start = time.perf_counter()
-            path = run_notebook(nb, ds, profile, outputs_dir, data_dir, seed)
+            path = run_notebook(nb, ds, profile, outputs_dir, data_dir, seed, workers=workers)
             log.append({"notebook": nb.stem, "dataset": ds, "seconds": round(time.perf_counter() - start, 1), "executed": str(path)})
     return log

@@ -1,0 +1,42 @@
+"""Timing targets of the multi-task model: one SP-MT run, and the wall time of a whole table grid."""
+from __future__ import annotations
+
+import time
+
+from ..reporting import DEFAULT_OUTPUTS, save_metrics
+from . import table_fusion, table_multitask
+from .profiles import get_profile
+from .runs import execute, prepared_dataset
+
+GRID = ((table_fusion, "ml100k"), (table_fusion, "mmtf"), (table_multitask, "ml100k"), (table_multitask, "mmtf"))
+
+
+def one_run(profile: str = "paper", data_dir=None) -> dict:
+    """Train SP-MT with tasks t1..t4 on all four modalities of ml100k once (never from the run store)."""
+    dataset = prepared_dataset("ml100k", str(data_dir) if data_dir else None)
+    column = next(c for c in table_multitask.COLUMNS if c.name == "sp_t1t4")
+    spec = column.spec(dataset, "AMSV", get_profile(profile), seed=0)
+    start = time.perf_counter()
+    result = execute(spec, data_dir)["result"]
+    return {"run": "SP-MT t1..t4, AMSV, ml100k, complete-modality", "profile": profile, "wall_seconds": round(time.perf_counter() - start, 2),
+            "epochs": len(result["history"]), "rmse": result["metrics"]["rmse"], "target_seconds": 30, "goal_seconds": 10}
+
+
+def grid(profile: str = "paper", data_dir=None, outputs_dir=DEFAULT_OUTPUTS, workers: int = 2) -> dict:
+    """Run Tables 1-4 for both datasets (stored runs are reused) and time it."""
+    start = time.perf_counter()
+    seconds = {}
+    for module, dataset in GRID:
+        _, summary = module.make(dataset, profile, data_dir=data_dir, outputs_dir=outputs_dir, workers=workers)
+        seconds[f"table{module.TABLE_NUMBER[dataset]}_{dataset}"] = round(sum(r["seconds"] for r in summary), 1)
+    return {"profile": profile, "workers": workers, "wall_seconds": round(time.perf_counter() - start, 1),
+            "run_seconds_per_table": seconds, "run_seconds_total": round(sum(seconds.values()), 1), "target_seconds": 3600, "goal_seconds": 1800}
+
+
+def bench(profile: str = "paper", data_dir=None, outputs_dir=DEFAULT_OUTPUTS, workers: int = 2, with_grid: bool = True) -> dict:
+    """Measure both targets and write ``metrics/bench_<profile>.json``."""
+    report = {"one_run": one_run(profile, data_dir)}
+    if with_grid:
+        report["grid"] = grid(profile, data_dir, outputs_dir, workers)
+    save_metrics(report, f"bench_{profile}", outputs_dir)
+    return report

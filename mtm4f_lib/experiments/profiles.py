@@ -1,0 +1,34 @@
+"""The two run profiles: ``quick`` (CI-sized: a few subsets, few epochs, one seed) and ``paper``."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..errors import MTM4FError
+from ..training import TrainConfig
+from .paper_values import ROWS
+
+
+@dataclass(frozen=True)
+class Profile:
+    """Which modality subsets (table rows) and seeds a grid runs, and how long each run may train."""
+
+    name: str
+    subsets: tuple[str, ...]
+    seeds: tuple[int, ...]
+    max_epochs: int
+    patience: int
+
+    def train_config(self, seed: int) -> TrainConfig:
+        return TrainConfig(seed=seed, max_epochs=self.max_epochs, patience=self.patience)
+
+
+PROFILES = {
+    "quick": Profile("quick", ("AMSV", "SV", "M"), (0,), max_epochs=6, patience=2),
+    "paper": Profile("paper", ROWS, (0, 1, 2), max_epochs=60, patience=4),
+}
+
+
+def get_profile(name: str) -> Profile:
+    if name not in PROFILES:
+        raise MTM4FError(f"Unknown profile {name!r}; use one of {list(PROFILES)}.")
+    return PROFILES[name]

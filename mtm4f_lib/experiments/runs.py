@@ -1,0 +1,140 @@
+"""Cached runs: a frozen run spec, its hash, a store of finished runs, and a resumable grid runner.
+
+A :class:`RunSpec` names everything a result depends on (dataset, protocol, embeddings, model and
+training configs, and ``RESULTS_VERSION``, bumped whenever model or training code changes what a
+run measures). Its hash names a JSON file in the run store (``$MTM4F_CACHE/runs`` by default), which
+holds the metrics, seconds, history and package versions. :func:`run_grid` skips every spec that is
+already stored, so an interrupted grid resumes where it stopped, and a table is rebuilt from stored
+runs without retraining.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import asdict, dataclass
+from functools import lru_cache
+from importlib.metadata import version
+from multiprocessing import get_context
+from pathlib import Path
+
+from tqdm.auto import tqdm
+
+from ..data import complete_modality_split, load_dataset
+from ..data.container import MultiModalDataset
+from ..embeddings.cache import cache_root
+from ..errors import MTM4FError
+from ..models import MTM4F, ModelConfig, fit_mtm4f
+from ..reporting import atomic_path
+from ..training import TrainConfig
+
+RESULTS_VERSION = "1"
+PROTOCOLS = ("complete",)
+EMBEDDINGS = ("standard",)
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """One run: ``model`` trained with ``train`` on ``dataset`` under ``protocol``.
+
+    protocol    'complete': the complete-modality filter of the model's modalities on the
+                dataset's split (Tables 1-4, 11).
+    embeddings  'standard': the section-5.1 embeddings of ``embed_dataset`` (the generated
+                features for ``synthetic``).
+    """
+
+    dataset: str
+    model: ModelConfig
+    train: TrainConfig
+    protocol: str = "complete"
+    embeddings: str = "standard"
+
+    def __post_init__(self):
+        if self.protocol not in PROTOCOLS or self.embeddings not in EMBEDDINGS:
+            raise MTM4FError(f"RunSpec needs protocol in {list(PROTOCOLS)} and embeddings in {list(EMBEDDINGS)}; got {self.protocol!r}, {self.embeddings!r}.")
+
+    @property
+    def key(self) -> str:
+        text = json.dumps({"results_version": RESULTS_VERSION, **asdict(self)}, sort_keys=True)
+        return hashlib.sha256(text.encode()).hexdigest()[:20]
+
+
+def runs_root(root=None) -> Path:
+    """The run store folder: ``root``, else ``runs/`` beside the embedding cache ($MTM4F_CACHE)."""
+    return Path(root) if root is not None else cache_root().parent / "runs"
+
+
+class RunStore:
+    """Finished runs as ``<key>.json`` files, each written atomically."""
+
+    def __init__(self, root=None):
+        self.root = runs_root(root)
+
+    def path(self, spec: RunSpec) -> Path:
+        return self.root / f"{spec.dataset}_{spec.key}.json"
+
+    def get(self, spec: RunSpec) -> dict | None:
+        path = self.path(spec)
+        return json.loads(path.read_text()) if path.is_file() else None
+
+    def put(self, spec: RunSpec, record: dict) -> None:
+        with atomic_path(self.path(spec)) as tmp:
+            tmp.write_text(json.dumps(record, indent=1, sort_keys=True))
+
+
+@lru_cache(maxsize=4)
+def prepared_dataset(name: str, data_dir: str | None = None) -> MultiModalDataset:
+    """The dataset with its standard embeddings (built once, then read from the embedding cache)."""
+    from ..embeddings.pipeline import embed_dataset
+
+    dataset = load_dataset(name, data_dir=data_dir)
+    return dataset if name == "synthetic" else embed_dataset(dataset, progress=False)[0]
+
+
+def train_spec(spec: RunSpec, data_dir: str | None = None, progress: bool = False) -> tuple[MTM4F, dict]:
+    """Train and test one spec; the trained model and the record stored for it (JSON types only)."""
+    dataset = prepared_dataset(spec.dataset, data_dir)
+    split = complete_modality_split(dataset, spec.model.modalities, verbose=False)
+    model, result = fit_mtm4f(dataset, split, spec.model, spec.train, progress=progress)
+    record = {"key": spec.key, "spec": asdict(spec), "result": result.to_dict(), "results_version": RESULTS_VERSION,
+              "versions": {p: version(p) for p in ("mtm4f", "torch", "torch_geometric")}, "finished": time.strftime("%Y-%m-%dT%H:%M:%S")}
+    return model, json.loads(json.dumps(record))  # the record exactly as the store will read it back
+
+
+def execute(spec: RunSpec, data_dir: str | None = None, progress: bool = False) -> dict:
+    """Train and test one spec; the record stored for it."""
+    return train_spec(spec, data_dir, progress)[1]
+
+
+def _execute_and_store(spec: RunSpec, root: str, data_dir: str | None) -> dict:
+    record = execute(spec, data_dir)
+    RunStore(root).put(spec, record)
+    return record
+
+
+def run_grid(specs, store: RunStore | None = None, data_dir=None, workers: int = 1, progress: bool = True) -> dict[str, dict]:
+    """Every spec's record by key, training only those the store lacks (``workers`` processes).
+
+    Each finished run is stored at once, so an interrupted grid resumes where it stopped.
+    """
+    store = store or RunStore()
+    data_dir = str(data_dir) if data_dir else None
+    unique = {spec.key: spec for spec in specs}
+    records = {key: record for key, spec in unique.items() if (record := store.get(spec)) is not None}
+    todo = [spec for key, spec in unique.items() if key not in records]
+    bar = tqdm(total=len(unique), initial=len(records), desc="runs", unit="run", disable=not progress)
+    if workers <= 1:
+        for spec in todo:
+            bar.set_postfix_str(f"{spec.dataset} {''.join(m[0].upper() for m in spec.model.modalities)}")
+            records[spec.key] = _execute_and_store(spec, str(store.root), data_dir)
+            bar.update()
+    else:
+        with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
+            futures = [pool.submit(_execute_and_store, spec, str(store.root), data_dir) for spec in todo]
+            for future in as_completed(futures):
+                record = future.result()
+                records[record["key"]] = record
+                bar.update()
+    bar.close()
+    return records

@@ -1,0 +1,23 @@
+"""Tables 1 (ml100k) and 2 (mmtf): RMSE per modality subset for three fusion set-ups (paper 6.2.1).
+
+Columns: CentralNet variant ``fuse`` (only the central network enters the loss) and ``all`` (every
+modality network too) on the standard embeddings of section 5.1, and ``fuse`` on CLIP embeddings.
+All use the shared-private multi-task network with every task the dataset has (the paper's set-up).
+No CLIP weights are available offline, so the CLIP column says so instead of showing a number.
+"""
+from __future__ import annotations
+
+from ..embeddings.clip import NO_CLIP_WEIGHTS
+from .grid_tables import Column, make_table
+
+TABLE_NUMBER = {"ml100k": 1, "mmtf": 2, "synthetic": 1}
+COLUMNS = (
+    Column("fuse_standard", "CNet_fuse standard", {"fusion": "fuse", "multitask": "sp"}),
+    Column("fuse_clip", "CNet_fuse CLIP", unavailable=NO_CLIP_WEIGHTS),
+    Column("all_standard", "CNet_all standard", {"fusion": "all", "multitask": "sp"}),
+)
+
+
+def make(dataset: str, profile="quick", **options):
+    """Run and write Table 1 (ml100k) or 2 (mmtf); options go to ``grid_tables.make_table``."""
+    return make_table(TABLE_NUMBER[dataset], dataset, COLUMNS, profile, **options)

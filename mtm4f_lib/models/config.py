@@ -1,0 +1,123 @@
+"""The frozen configuration of an MTM4F model: every field that shapes the network or its loss.
+
+Together with :class:`mtm4f_lib.training.TrainConfig` it fully describes a run, so an experiment
+runner can hash ``dataclasses.asdict(config)`` to key a cached result. Fields hold only strings,
+numbers and tuples.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..data import MODALITIES, TASKS, parse_modalities
+from ..errors import MTM4FError
+
+FUSIONS = ("all", "fuse")
+GRAPHS = ("corating", "knn")
+GAT_KINDS = ("gat", "gatv2")
+MULTITASKS = ("fs", "sp")
+TASK_LOSSES = ("mse", "native")
+RATING_OUTPUTS = ("linear", "sigmoid")
+INTERACTIONS = ("none", "dot")
+USER_HISTORIES = ("none", "liked")
+
+
+def _choice(field: str, value, options) -> None:
+    if value not in options:
+        raise MTM4FError(f"ModelConfig.{field} must be one of {list(options)}, got {value!r}.")
+
+
+def _positive(field: str, values) -> None:
+    if not values or any(int(v) != v or v < 1 for v in values):
+        raise MTM4FError(f"ModelConfig.{field} needs positive integers, got {values!r}.")
+
+
+@dataclass(frozen=True)
+class ModelConfig:
+    """Architecture and loss of one MTM4F model.
+
+    modalities      item modalities fused by CentralNet ('AV', ('audio', 'video'), ...; stored as names).
+    tasks           t1..t4 among 'rating', 'genre', 'gender', 'age'; 'rating' is required.
+    task_weights    alpha_t per task, aligned with ``tasks``; empty means 1.0 for every task.
+    task_losses     'mse': the paper's MSE on every task (on probabilities for the classification
+                    tasks); 'native': BCE for genre and gender, cross-entropy for age.
+    fusion          CentralNet variant: 'all' (central and every modality branch enter the loss)
+                    or 'fuse' (only the central branch).
+    fusion_hidden   widths of the hidden layers shared by the modality and central networks.
+    item_dim        width of the item representation each CentralNet branch outputs.
+    graph           item graph over which the GAT runs: 'corating' (training co-ratings) or 'knn'
+                    (feature-space neighbours); see :mod:`mtm4f_lib.models.item_graph`.
+    graph_k         neighbours per item in that graph.
+    gat, gat_layers, gat_heads   torch_geometric GATConv ('gat') or GATv2Conv ('gatv2'); 0 layers
+                    skips the GAT (and the graph).
+    multitask       'fs' fully shared or 'sp' shared-private task network.
+    trunk_hidden    widths of the shared trunk; ``private_hidden`` those of each private network (SP).
+    user_embedding_dim  width of the learnt user embedding table (0: none).
+    user_features   name of the provided user-vector matrix passed to the model (None: none); it is
+                    part of a run's identity, so it lives here while the matrix is passed at build time.
+    user_history    'liked': the user vector also holds the mean of the fused item vectors (after the
+                    GAT) of the movies the user rated above ``like_threshold`` in the training rows:
+                    section 5.1.5's user embedding, computed inside the model so that it follows
+                    the item representation as it trains; 'none': no such part.
+    like_threshold  rating above which a training rating counts as liked (the paper's 3).
+    rating_output   'linear': raw regression with its bias initialised at the training mean,
+                    clipped to the rating range at evaluation; 'sigmoid': sigmoid scaled to the range.
+    rating_interaction  'none': the rating is the task network's output alone (the paper's);
+                    'dot': plus the dot product of learnt projections of the user vector and the
+                    item representation (a factorisation term; an MLP over ``[user | item]``
+                    learns such multiplicative user-item effects poorly).
+    dropout         dropout rate of every dense block and of the GAT attention.
+    """
+
+    modalities: tuple[str, ...] = MODALITIES
+    tasks: tuple[str, ...] = TASKS
+    task_weights: tuple[float, ...] = ()
+    task_losses: str = "mse"
+    fusion: str = "all"
+    fusion_hidden: tuple[int, ...] = (128, 64)
+    item_dim: int = 64
+    graph: str = "corating"
+    graph_k: int = 10
+    gat: str = "gat"
+    gat_layers: int = 1
+    gat_heads: int = 4
+    multitask: str = "sp"
+    trunk_hidden: tuple[int, ...] = (128, 64)
+    private_hidden: tuple[int, ...] = (32,)
+    user_embedding_dim: int = 32
+    user_features: str | None = None
+    user_history: str = "liked"
+    like_threshold: float = 3.0
+    rating_output: str = "linear"
+    rating_interaction: str = "none"
+    dropout: float = 0.1
+
+    def __post_init__(self):
+        set_ = lambda name, value: object.__setattr__(self, name, value)  # noqa: E731 (frozen dataclass)
+        set_("modalities", parse_modalities(self.modalities))
+        tasks = tuple(self.tasks)
+        unknown = [t for t in tasks if t not in TASKS]
+        if unknown or "rating" not in tasks or len(set(tasks)) != len(tasks):
+            raise MTM4FError(f"ModelConfig.tasks must be distinct tasks of {list(TASKS)} including 'rating', got {list(tasks)}.")
+        set_("tasks", tuple(t for t in TASKS if t in tasks))
+        weights = tuple(float(w) for w in self.task_weights) or (1.0,) * len(tasks)
+        if len(weights) != len(tasks) or any(w < 0 for w in weights):
+            raise MTM4FError(f"ModelConfig.task_weights needs one non-negative weight per task {list(tasks)}, got {list(self.task_weights)}.")
+        set_("task_weights", tuple(weights[tasks.index(t)] for t in self.tasks))
+        for field, options in (("task_losses", TASK_LOSSES), ("fusion", FUSIONS), ("graph", GRAPHS), ("gat", GAT_KINDS),
+                               ("multitask", MULTITASKS), ("rating_output", RATING_OUTPUTS),
+                               ("rating_interaction", INTERACTIONS), ("user_history", USER_HISTORIES)):
+            _choice(field, getattr(self, field), options)
+        for field in ("fusion_hidden", "trunk_hidden", "private_hidden"):
+            set_(field, tuple(getattr(self, field)))
+            _positive(field, getattr(self, field))
+        _positive("item_dim/graph_k/gat_heads", (self.item_dim, self.graph_k, self.gat_heads))
+        if self.gat_layers < 0 or self.user_embedding_dim < 0:
+            raise MTM4FError("ModelConfig.gat_layers and user_embedding_dim must be >= 0.")
+        if self.gat_layers and self.item_dim % self.gat_heads:
+            raise MTM4FError(f"ModelConfig.item_dim ({self.item_dim}) must be divisible by gat_heads ({self.gat_heads}).")
+        if not 0 <= self.dropout < 1:
+            raise MTM4FError(f"ModelConfig.dropout must lie in [0, 1), got {self.dropout}.")
+
+    def weight(self, task: str) -> float:
+        """alpha_t of ``task``."""
+        return self.task_weights[self.tasks.index(task)]

@@ -1,0 +1,54 @@
+"""Graph attention over the item graph (MTM4F section 5.3.1), with torch_geometric's GAT layers.
+
+Each layer lets an item attend to itself and its graph neighbours (eq. 5: softmax over the
+neighbourhood of LeakyReLU(a^T [W h_i || W h_j])), concatenates ``heads`` heads back to the input
+width, adds a residual projection of the item's own vector and applies ELU.
+"""
+from __future__ import annotations
+
+import torch
+from torch import nn
+from torch.nn import functional as F
+from torch_geometric.nn import GATConv, GATv2Conv
+
+from ..errors import MTM4FError
+
+CONVS = {"gat": GATConv, "gatv2": GATv2Conv}
+
+
+class ItemGAT(nn.Module):
+    """``layers`` GAT layers of constant width ``dim`` over a fixed ``edge_index``."""
+
+    def __init__(self, dim: int, edge_index: torch.Tensor, layers: int = 1, heads: int = 4, kind: str = "gat", dropout: float = 0.0):
+        super().__init__()
+        if kind not in CONVS:
+            raise MTM4FError(f"Unknown GAT kind {kind!r}; use one of {list(CONVS)}.")
+        if layers < 1 or dim % heads:
+            raise MTM4FError(f"ItemGAT needs layers >= 1 and dim ({dim}) divisible by heads ({heads}).")
+        if edge_index.ndim != 2 or edge_index.shape[0] != 2:
+            raise MTM4FError(f"edge_index must be a [2, E] tensor, got shape {tuple(edge_index.shape)}.")
+        self.register_buffer("edge_index", edge_index.long(), persistent=False)
+        self.convs = nn.ModuleList(CONVS[kind](dim, dim // heads, heads=heads, dropout=dropout, residual=True) for _ in range(layers))
+
+    def _edges(self, copies: int, n_nodes: int) -> torch.Tensor:
+        """The graph repeated ``copies`` times over disjoint blocks of ``n_nodes`` nodes."""
+        if copies == 1:
+            return self.edge_index
+        offsets = torch.arange(copies, device=self.edge_index.device).repeat_interleave(self.edge_index.shape[1]) * n_nodes
+        return self.edge_index.repeat(1, copies) + offsets
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """[n_items, dim] -> [n_items, dim]; a stack [B, n_items, dim] runs as one graph of B disjoint copies."""
+        shape = x.shape
+        x = x.reshape(-1, shape[-1])
+        edges = self._edges(x.shape[0] // shape[-2], shape[-2])
+        for conv in self.convs:
+            x = F.elu(conv(x, edges))
+        return x.reshape(shape)
+
+    def attention(self, x: torch.Tensor, layer: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
+        """(edge_index with self-loops, attention [E, heads]) of one layer for input ``x``."""
+        for conv in self.convs[:layer]:
+            x = F.elu(conv(x, self.edge_index))
+        _, (edges, alpha) = self.convs[layer](x, self.edge_index, return_attention_weights=True)
+        return edges, alpha

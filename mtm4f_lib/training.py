@@ -1,0 +1,179 @@
+"""One training loop for every model of the package.
+
+A model is a ``torch.nn.Module`` with ``tasks`` (the tasks it learns, 'rating' among them),
+``loss(users, items, labels) -> scalar tensor`` and ``predict(users, items) -> {task: tensor}``
+(rating on the rating scale, probabilities for the other tasks). The loop is seeded (torch, a
+numpy Generator for the batch order, deterministic algorithms where torch has them), uses Adam
+on large shuffled batches, stops early on the RMSE of a validation slice carved from the
+training rows, restores the best state and reads the test rows once, at the end.
+"""
+from __future__ import annotations
+
+import copy
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from typing import Protocol
+
+import numpy as np
+import torch
+from tqdm.auto import tqdm
+
+from .data import MultiModalDataset, Split, task_labels, validation_slice
+from .errors import MTM4FError
+from .evaluation import rmse, task_metrics
+
+
+class Recommender(Protocol):
+    tasks: tuple[str, ...]
+
+    def loss(self, users: torch.Tensor, items: torch.Tensor, labels: dict[str, torch.Tensor]) -> torch.Tensor: ...
+
+    def predict(self, users: torch.Tensor, items: torch.Tensor) -> dict[str, torch.Tensor]: ...
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """Optimisation of one run.
+
+    seed          seeds torch (weights, dropout), the batch order and the validation slice.
+    max_epochs    upper bound on passes over the training rows.
+    patience      epochs without a better validation RMSE before stopping.
+    batch_size    rating rows per Adam step (large: the item side runs once per step).
+    lr, weight_decay   Adam settings.
+    val_fraction  share of the training rows held out for early stopping.
+    threads       torch intra-op threads during the run (restored afterwards). The default 1 is
+                  the fastest on a small shared CPU, where more threads than free cores stall.
+    """
+
+    seed: int = 0
+    max_epochs: int = 100
+    patience: int = 5
+    batch_size: int = 4096
+    lr: float = 3e-3
+    weight_decay: float = 0.0
+    val_fraction: float = 0.1
+    threads: int = 1
+
+    def __post_init__(self):
+        if min(self.max_epochs, self.patience, self.batch_size, self.threads) < 1:
+            raise MTM4FError("TrainConfig.max_epochs, patience, batch_size and threads must be >= 1.")
+        if self.lr <= 0 or self.weight_decay < 0:
+            raise MTM4FError("TrainConfig.lr must be > 0 and weight_decay >= 0.")
+        if not 0 < self.val_fraction < 1:
+            raise MTM4FError(f"TrainConfig.val_fraction must lie strictly between 0 and 1, got {self.val_fraction}.")
+
+
+@dataclass(frozen=True)
+class RowData:
+    """The user and item indices and task labels of a set of rating rows, as tensors."""
+
+    users: torch.Tensor
+    items: torch.Tensor
+    labels: dict[str, torch.Tensor]
+
+    def __len__(self) -> int:
+        return len(self.users)
+
+    def take(self, index) -> "RowData":
+        return RowData(self.users[index], self.items[index], {t: y[index] for t, y in self.labels.items()})
+
+
+def row_data(dataset: MultiModalDataset, rows: np.ndarray, tasks) -> RowData:
+    frame = dataset.ratings.iloc[np.asarray(rows)]
+    labels = {t: torch.tensor(y) for t, y in task_labels(dataset, rows, tasks).items()}
+    return RowData(torch.tensor(frame["user"].to_numpy(), dtype=torch.long), torch.tensor(frame["item"].to_numpy(), dtype=torch.long), labels)
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """What one run measured: test metrics, the best validation RMSE and epoch, the history, seconds."""
+
+    metrics: dict[str, float]
+    val_rmse: float
+    best_epoch: int
+    history: tuple[dict, ...]
+    seconds: float
+    counts: dict[str, int]
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@contextmanager
+def seeded(seed: int, threads: int | None = None) -> Iterator[np.random.Generator]:
+    """Seed torch, switch on deterministic algorithms, set the thread count, yield a numpy Generator.
+
+    The deterministic flag and the thread count are restored on exit.
+    """
+    previous = torch.are_deterministic_algorithms_enabled(), torch.is_deterministic_algorithms_warn_only_enabled(), torch.get_num_threads()
+    torch.manual_seed(seed)
+    torch.use_deterministic_algorithms(True, warn_only=True)
+    torch.set_num_threads(threads or previous[2])
+    try:
+        yield np.random.default_rng(seed)
+    finally:
+        torch.use_deterministic_algorithms(previous[0], warn_only=previous[1])
+        torch.set_num_threads(previous[2])
+
+
+def predict_rows(model: Recommender, data: RowData) -> dict[str, np.ndarray]:
+    """Predictions for every row, in eval mode, as numpy arrays."""
+    model.eval()
+    with torch.no_grad():
+        return {t: y.numpy() for t, y in model.predict(data.users, data.items).items()}
+
+
+def fit(model: Recommender, train: RowData, val: RowData, config: TrainConfig, rating_range: tuple[float, float],
+        rng: np.random.Generator, progress: bool = False) -> tuple[list[dict], int, float]:
+    """Adam with early stopping on validation RMSE; restores the best state.
+
+    Returns (history, best epoch, best validation RMSE); the history has one dict per epoch with
+    ``epoch``, ``train_loss``, ``val_rmse`` and ``seconds``.
+    """
+    optimiser = torch.optim.Adam(model.parameters(), lr=config.lr, weight_decay=config.weight_decay)
+    history, best = [], (float("inf"), 0, copy.deepcopy(model.state_dict()))
+    for epoch in tqdm(range(1, config.max_epochs + 1), desc="epochs", disable=not progress, leave=False):
+        start = time.perf_counter()
+        model.train()
+        order = rng.permutation(len(train))
+        total = 0.0
+        for begin in range(0, len(order), config.batch_size):
+            batch = train.take(torch.as_tensor(order[begin:begin + config.batch_size]))
+            loss = model.loss(batch.users, batch.items, batch.labels)
+            optimiser.zero_grad()
+            loss.backward()
+            optimiser.step()
+            total += float(loss.detach()) * len(batch)
+        if not np.isfinite(total):
+            raise MTM4FError(f"The training loss diverged at epoch {epoch}; lower TrainConfig.lr.")
+        val_rmse = rmse(predict_rows(model, val)["rating"], val.labels["rating"].numpy(), rating_range)
+        history.append({"epoch": epoch, "train_loss": total / len(train), "val_rmse": val_rmse, "seconds": time.perf_counter() - start})
+        if val_rmse < best[0]:
+            best = (val_rmse, epoch, copy.deepcopy(model.state_dict()))
+        elif epoch - best[1] >= config.patience:
+            break
+    model.load_state_dict(best[2])
+    return history, best[1], best[0]
+
+
+def train_and_evaluate(dataset: MultiModalDataset, split: Split, build: Callable[[MultiModalDataset, np.ndarray], Recommender],
+                       config: TrainConfig, progress: bool = False) -> RunResult:
+    """Carve the validation slice, build the model from the remaining training rows, fit, test once.
+
+    ``build(dataset, fit_rows)`` must derive everything it learns from data (graph, statistics)
+    from ``fit_rows`` only.
+    """
+    start = time.perf_counter()
+    fit_split, val_rows = validation_slice(split, config.val_fraction, config.seed)
+    if len(fit_split.train) == 0 or len(split.test) == 0:
+        raise MTM4FError(f"Split {split.name!r} leaves no training or no test rows; check the modalities and the split.")
+    with seeded(config.seed, config.threads) as rng:
+        model = build(dataset, fit_split.train)
+        tasks = model.tasks
+        train, val, test = (row_data(dataset, rows, tasks) for rows in (fit_split.train, val_rows, split.test))
+        history, best_epoch, best_val = fit(model, train, val, config, dataset.rating_range, rng, progress)
+        metrics = task_metrics(predict_rows(model, test), {t: y.numpy() for t, y in test.labels.items()}, dataset.rating_range)
+    counts = {"train": len(train), "val": len(val), "test": len(test)}
+    return RunResult(metrics, best_val, best_epoch, tuple(history), time.perf_counter() - start, counts)

@@ -1,0 +1,43 @@
+"""Run specs hash what they depend on; the run store resumes a grid without retraining."""
+import json
+from dataclasses import replace
+
+import pytest
+
+from mtm4f_lib.errors import MTM4FError
+from mtm4f_lib.experiments import runs
+from mtm4f_lib.experiments.runs import RunSpec, RunStore, run_grid
+from mtm4f_lib.models import ModelConfig
+from mtm4f_lib.training import TrainConfig
+
+MODEL = ModelConfig(modalities="AV", fusion_hidden=(16, 8), item_dim=8, gat_heads=2, trunk_hidden=(16,), private_hidden=(4,), user_embedding_dim=4)
+TRAIN = TrainConfig(max_epochs=3, patience=1, batch_size=512)
+
+
+def test_key_names_every_field():
+    spec = RunSpec("synthetic", MODEL, TRAIN)
+    assert spec.key == RunSpec("synthetic", MODEL, TRAIN).key
+    changed = [replace(spec, dataset="ml100k"), replace(spec, model=replace(MODEL, fusion="fuse")), replace(spec, train=replace(TRAIN, seed=1))]
+    assert len({spec.key, *(s.key for s in changed)}) == 4
+
+
+def test_unknown_protocol_is_a_clear_error():
+    with pytest.raises(MTM4FError, match="protocol"):
+        RunSpec("synthetic", MODEL, TRAIN, protocol="missing")
+
+
+def test_grid_runs_once_and_resumes(tmp_path, monkeypatch):
+    store = RunStore(tmp_path / "runs")
+    specs = [RunSpec("synthetic", MODEL, replace(TRAIN, seed=s)) for s in (0, 1)]
+    first = run_grid(specs[:1], store, progress=False)
+    assert store.path(specs[0]).is_file() and not store.path(specs[1]).exists()
+    stored = json.loads(store.path(specs[0]).read_text())
+    assert stored["result"]["metrics"] == first[specs[0].key]["result"]["metrics"] and stored["spec"]["dataset"] == "synthetic"
+
+    calls = []
+    real_execute = runs.execute
+    monkeypatch.setattr(runs, "execute", lambda spec, data_dir=None: calls.append(spec.key) or real_execute(spec, data_dir))
+    both = run_grid(specs + specs[:1], store, progress=False)
+    assert calls == [specs[1].key]  # the stored run is read back, the missing one trained once
+    assert both[specs[0].key]["result"] == first[specs[0].key]["result"]
+    assert both[specs[1].key]["result"]["metrics"]["rmse"] > 0

@@ -1,0 +1,85 @@
+from dataclasses import replace
+
+import numpy as np
+import pytest
+import torch
+
+from mtm4f_lib.data import Modality, complete_modality_split
+from mtm4f_lib.errors import MTM4FError
+from mtm4f_lib.models import MTM4F, ModelConfig
+from mtm4f_lib.models.inputs import liked_matrix
+from mtm4f_lib.training import row_data
+
+SMALL = dict(fusion_hidden=(16, 8), item_dim=8, gat_heads=2, trunk_hidden=(16,), private_hidden=(4,), user_embedding_dim=4)
+
+
+@pytest.fixture(scope="module")
+def rows(synthetic):
+    return complete_modality_split(synthetic, "AMSV", verbose=False).train
+
+
+@pytest.mark.parametrize("config", [
+    ModelConfig(**SMALL),
+    ModelConfig(**SMALL, modalities="V", fusion="fuse", multitask="fs", tasks=("rating", "genre"), graph="knn", gat="gatv2"),
+    ModelConfig(**SMALL, modalities="AS", gat_layers=0, rating_output="sigmoid", task_losses="native"),
+])
+def test_loss_and_predictions(synthetic, rows, config):
+    model = MTM4F.from_dataset(synthetic, rows, config)
+    data = row_data(synthetic, rows[:50], model.tasks)
+    loss = model.loss(data.users, data.items, data.labels)
+    assert torch.isfinite(loss)
+    loss.backward()
+    assert model.fusion.modality_weights.grad.abs().sum() > 0
+    predictions = model.predict(data.users, data.items)
+    assert set(predictions) == set(config.tasks) and predictions["rating"].shape == (50,)
+    if "age" in predictions:
+        assert torch.allclose(predictions["age"].sum(1), torch.ones(50))
+    assert set(model.item_representations()) == ({"central", *config.modalities} if config.fusion == "all" else {"central"})
+
+
+def test_rating_head_starts_at_the_training_mean(synthetic, rows):
+    model = MTM4F.from_dataset(synthetic, rows, ModelConfig(**SMALL, rating_output="sigmoid"))
+    mean = synthetic.ratings["rating"].to_numpy()[rows].mean()
+    scale = model.objective.scale
+    assert scale(model.task_net.heads["rating"].bias).item() == pytest.approx(mean, abs=1e-4)
+
+
+def test_user_features_join_the_user_vector(synthetic, rows):
+    features = np.random.default_rng(0).normal(size=(synthetic.n_users, 3))
+    model = MTM4F.from_dataset(synthetic, rows, ModelConfig(**{**SMALL, "user_embedding_dim": 0}, user_history="none", user_features="test-vectors"), user_features=features)
+    assert model.user_vectors(torch.tensor([0, 5])).shape == (2, 3)
+    with pytest.raises(MTM4FError, match="exactly when"):
+        MTM4F.from_dataset(synthetic, rows, ModelConfig(**SMALL), user_features=features)
+    with pytest.raises(MTM4FError, match=r"n_users"):
+        MTM4F.from_dataset(synthetic, rows, ModelConfig(**SMALL, user_features="x"), user_features=features[:5])
+    with pytest.raises(MTM4FError, match="needs a user vector"):
+        MTM4F.from_dataset(synthetic, rows, ModelConfig(**{**SMALL, "user_embedding_dim": 0}, user_history="none"))
+
+
+def test_liked_history_is_the_mean_of_liked_item_vectors(synthetic, rows):
+    model = MTM4F.from_dataset(synthetic, rows, ModelConfig(**{**SMALL, "user_embedding_dim": 0}, dropout=0.0)).eval()
+    frame = synthetic.ratings.iloc[rows]
+    user = int(frame["user"].iloc[0])
+    liked = sorted(set(frame[(frame["user"] == user) & (frame["rating"] > 3)]["item"]))
+    assert liked  # the first user of the split likes something
+    with torch.no_grad():
+        central = model.item_representations(central_only=True)["central"]
+        assert torch.allclose(model.user_vectors(torch.tensor([user]))[0], central[liked].mean(0), atol=1e-5)
+    few = liked_matrix(synthetic, rows[:20], 3.0).to_dense()
+    seen = set(frame["user"].iloc[:20])
+    assert all(few[u].sum() == 0 for u in range(synthetic.n_users) if u not in seen)
+    assert all(few[u].sum() in (0, pytest.approx(1.0)) for u in seen)
+
+
+def test_dot_interaction_adds_a_trainable_factor_term(synthetic, rows):
+    model = MTM4F.from_dataset(synthetic, rows, ModelConfig(**SMALL, rating_interaction="dot"))
+    data = row_data(synthetic, rows[:40], model.tasks)
+    model.loss(data.users, data.items, data.labels).backward()
+    assert model.interaction["user"].weight.grad.abs().sum() > 0 and model.interaction["item"].weight.grad.abs().sum() > 0
+
+
+def test_unencoded_modality_raises(synthetic, rows):
+    raw_meta = Modality("meta", synthetic.modalities["meta"].available, "raw text")
+    dataset = replace(synthetic, modalities={**synthetic.modalities, "meta": raw_meta})
+    with pytest.raises(MTM4FError, match="no encoded features"):
+        MTM4F.from_dataset(dataset, rows, ModelConfig(**SMALL))
