@@ -51,7 +51,7 @@ def save_table(table: pd.DataFrame, name: str, outputs_dir=DEFAULT_OUTPUTS, meta
     header = f"<!-- {provenance_line(meta)} -->\n\n" if meta else ""
     paths = {
         "csv": _write_text(folder / f"{name}.csv", table.to_csv(index=index)),
-        "md": _write_text(folder / f"{name}.md", header + shown.to_markdown(index=index) + "\n"),
+        "md": _write_text(folder / f"{name}.md", header + shown.to_markdown(index=index, disable_numparse=True) + "\n"),
         "tex": _write_text(folder / f"{name}.tex", shown.to_latex(index=index, escape=True)),
     }
     return paths

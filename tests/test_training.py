@@ -3,14 +3,14 @@ import pytest
 import torch
 from torch import nn
 
-from mtm4f_lib.data import complete_modality_split, validation_slice
+from mtm4f_lib.data import complete_modality_split, load_dataset, validation_slice
 from mtm4f_lib.errors import MTM4FError
 from mtm4f_lib.evaluation import global_mean_rmse, rmse
 from mtm4f_lib.models import ModelConfig, run_mtm4f
 from mtm4f_lib.training import TrainConfig, predict_rows, row_data, seeded, train_and_evaluate
 
 MODEL = ModelConfig(fusion_hidden=(32, 16), item_dim=16, gat_heads=2, trunk_hidden=(32, 16), private_hidden=(8,), user_embedding_dim=8)
-TRAIN = TrainConfig(batch_size=512, lr=1e-2, max_epochs=40, patience=5)
+TRAIN = TrainConfig(batch_size=1024, lr=1e-2, max_epochs=40, patience=5)
 
 
 class GlobalBias(nn.Module):
@@ -30,19 +30,25 @@ class GlobalBias(nn.Module):
 
 
 @pytest.fixture(scope="module")
-def split(synthetic):
-    return complete_modality_split(synthetic, "AMSV", verbose=False)
+def larger():
+    """A synthetic world big enough that early stopping reads a steady validation RMSE (~9,800 complete ratings)."""
+    return load_dataset("synthetic", n_users=400, n_items=120, ratings_per_user=40)
 
 
 @pytest.fixture(scope="module")
-def runs(synthetic, split):
-    return [run_mtm4f(synthetic, split, MODEL, TRAIN) for _ in range(2)]
+def split(larger):
+    return complete_modality_split(larger, "AMSV", verbose=False)
 
 
-def test_mtm4f_beats_the_global_mean(synthetic, split, runs):
-    ratings = synthetic.ratings["rating"].to_numpy()
+@pytest.fixture(scope="module")
+def runs(larger, split):
+    return [run_mtm4f(larger, split, MODEL, TRAIN) for _ in range(2)]
+
+
+def test_mtm4f_beats_the_global_mean(larger, split, runs):
+    ratings = larger.ratings["rating"].to_numpy()
     baseline = global_mean_rmse(ratings[split.train], ratings[split.test])
-    assert runs[0].metrics["rmse"] <= 0.9 * baseline
+    assert runs[0].metrics["rmse"] <= 0.85 * baseline
     assert set(runs[0].metrics) == {"rmse", "genre_f1", "gender_acc", "age_acc"}
 
 
@@ -88,8 +94,8 @@ def test_bad_train_config_raises(change):
         TrainConfig(**change)
 
 
-def test_empty_split_raises(synthetic, split):
+def test_empty_split_raises(larger, split):
     from mtm4f_lib.data import Split
     empty = Split("empty-test", split.train, np.array([], dtype=int))
     with pytest.raises(MTM4FError, match="no training or no test rows"):
-        train_and_evaluate(synthetic, empty, lambda ds, rows: GlobalBias(), TRAIN)
+        train_and_evaluate(larger, empty, lambda ds, rows: GlobalBias(), TRAIN)
