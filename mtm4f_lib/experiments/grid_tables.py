@@ -3,8 +3,8 @@
 Each table module lists its :class:`Column` s; :func:`make_table` turns them into run specs (one per
 row, column and seed of the profile), runs the grid through the run store, and writes
 ``outputs/tables/table<N>_<dataset>.{csv,md,tex}`` (mean +- std over seeds, with the paper's value
-in a column labelled "paper") and ``outputs/metrics/table<N>_<dataset>.json`` (every run's metrics,
-seconds and epochs).
+in a column labelled "paper"), the same as a dot plot in ``outputs/figures/table<N>_<dataset>.png``,
+and ``outputs/metrics/table<N>_<dataset>.json`` (every run's metrics, seconds and epochs).
 """
 from __future__ import annotations
 
@@ -16,7 +16,8 @@ import pandas as pd
 from ..data import available_tasks, complete_modality_split, parse_modalities
 from ..data.container import MultiModalDataset
 from ..models import ModelConfig
-from ..reporting import DEFAULT_OUTPUTS, save_metrics, save_table
+from ..plots.tables import rmse_comparison_figure
+from ..reporting import DEFAULT_OUTPUTS, save_figure, save_metrics, save_table
 from .paper_values import paper_value
 from .profiles import Profile, get_profile
 from .runs import RunSpec, RunStore, prepared_dataset, run_grid
@@ -83,6 +84,21 @@ def table_frame(number: int, dataset: MultiModalDataset, columns, profile: Profi
     return pd.DataFrame(rows)
 
 
+def comparison_frames(table: pd.DataFrame, columns) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(our mean RMSE, the paper's RMSE) per subset (rows) and column label, NaN where either has none."""
+    def number(value) -> float:
+        try:
+            return float(str(value).split(" ")[0])
+        except ValueError:
+            return float("nan")
+
+    labels = [c.label for c in columns]
+    ours = table.set_index("abbrev")[labels].map(number)
+    paper_labels = {f"paper: {c}": c for c in labels if f"paper: {c}" in table}
+    paper = table.set_index("abbrev")[list(paper_labels)].map(number).rename(columns=paper_labels)
+    return ours.dropna(axis=1, how="all"), paper
+
+
 def run_summary(specs, records) -> list[dict]:
     """Per run: subset, column, seed, metrics, best epoch, epochs run and seconds."""
     out = []
@@ -108,5 +124,7 @@ def make_table(number: int, dataset_name: str, columns, profile="quick", data_di
             "protocol": "complete-modality", "metric": "test RMSE (mean ± std over seeds)"}
     name = f"table{number}_{dataset_name}"
     save_table(table, name, outputs_dir, meta)
+    ours, paper = comparison_frames(table, columns)
+    save_figure(rmse_comparison_figure(ours, paper, f"Table {number}, {dataset_name} ({profile.name} profile, seeds {list(profile.seeds)})"), name, outputs_dir)
     save_metrics({**meta, "runs": summary, "total_seconds": round(sum(r["seconds"] for r in summary), 1)}, name, outputs_dir)
     return table, summary

@@ -1,6 +1,7 @@
 """Table modules turn their columns into grids and write tables from the runs."""
 from dataclasses import replace
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -44,7 +45,20 @@ def test_tables_are_written_from_runs(synthetic, tmp_path):
     written = pd.read_csv(tmp_path / "tables" / "table1_synthetic.csv")
     assert written["train"].iloc[0] <= written["train"].iloc[1]  # AMSV keeps no more ratings than V alone
     assert (tmp_path / "metrics" / "table1_synthetic.json").is_file()
+    assert (tmp_path / "figures" / "table1_synthetic.png").stat().st_size > 10_000
 
     table3, summary3 = table_multitask.make("synthetic", TINY, outputs_dir=tmp_path, store=store, progress=False)
     shared = {r["key"] for r in summary} & {r["key"] for r in summary3}
     assert len(shared) == 2 and list(table3.columns[4:]) == ["FS {t1,t2}", "FS {t1..t4}", "SP {t1..t4}"]
+
+
+def test_comparison_frames_read_our_means_and_the_paper():
+    from mtm4f_lib.experiments.grid_tables import comparison_frames
+
+    table = pd.DataFrame({"abbrev": ["AMSV", "A"], "CNet_fuse standard": ["0.940 ± 0.004", "0.950"], "paper: CNet_fuse standard": ["0.936", "0.989"],
+                          "CNet_fuse CLIP": ["n/a: no CLIP weights"] * 2, "paper: CNet_fuse CLIP": ["0.936", "-"],
+                          "CNet_all standard": ["0.930", "0.960"], "paper: CNet_all standard": ["0.930", "0.984"]})
+    ours, paper = comparison_frames(table, table_fusion.COLUMNS)
+    assert list(ours.columns) == ["CNet_fuse standard", "CNet_all standard"]  # the all-n/a CLIP column is dropped
+    assert ours.loc["AMSV", "CNet_fuse standard"] == 0.940 and paper.loc["A", "CNet_all standard"] == 0.984
+    assert np.isnan(paper.loc["A", "CNet_fuse CLIP"])
