@@ -1,5 +1,4 @@
 """The `mtm4f` command line."""
-import io
 import zipfile
 
 import pytest

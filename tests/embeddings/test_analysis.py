@@ -1,7 +1,6 @@
 from dataclasses import replace
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from mtm4f_lib.data import MODALITIES, AGE_LABELS, Modality
