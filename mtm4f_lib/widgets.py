@@ -30,10 +30,11 @@ class ModalityToggles:
         return tuple(m for m, box in self.checkboxes.items() if box.value)
 
     def _update(self, _change=None) -> None:
+        """Recompute and replace the shown result; the output widget's state is set in the kernel, so
+        nothing depends on a front end capturing messages (a headless run has none)."""
         self.result = self.compute(self.selected) if self.selected else None
-        self.output.clear_output()
-        with self.output:
-            display(self.result if self.result is not None else "Tick at least one modality.")
+        self.output.outputs = ()
+        self.output.append_display_data(self.result if self.result is not None else "Tick at least one modality.")
 
     def _ipython_display_(self):
         display(self.widget)

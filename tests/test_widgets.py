@@ -12,3 +12,11 @@ def test_toggles_recompute_on_change(synthetic):
     for box in toggles.checkboxes.values():
         box.value = False
     assert toggles.result is None
+
+
+def test_the_output_widget_shows_the_current_result(synthetic):
+    toggles = ModalityToggles(lambda mods: "+".join(mods), initial=("audio", "video"))
+    (shown,) = toggles.output.outputs
+    assert shown["output_type"] == "display_data" and shown["data"]["text/plain"] == "'audio+video'"
+    toggles.checkboxes["video"].value = False
+    assert [o["data"]["text/plain"] for o in toggles.output.outputs] == ["'audio'"]
