@@ -23,6 +23,7 @@ from tqdm.auto import tqdm
 from .data import MultiModalDataset, Split, task_labels, validation_slice
 from .errors import MTM4FError
 from .evaluation import rmse, task_metrics
+from .runtime import keep_freed_memory
 
 
 class Recommender(Protocol):
@@ -132,6 +133,7 @@ def fit(model: Recommender, train: RowData, val: RowData, config: TrainConfig, r
     Returns (history, best epoch, best validation RMSE); the history has one dict per epoch with
     ``epoch``, ``train_loss``, ``val_rmse`` and ``seconds``.
     """
+    keep_freed_memory()
     optimiser = torch.optim.Adam(model.parameters(), lr=config.lr, weight_decay=config.weight_decay)
     history, best = [], (float("inf"), 0, copy.deepcopy(model.state_dict()))
     for epoch in tqdm(range(1, config.max_epochs + 1), desc="epochs", disable=not progress, leave=False):

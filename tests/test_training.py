@@ -1,3 +1,5 @@
+import sys
+
 import numpy as np
 import pytest
 import torch
@@ -7,6 +9,7 @@ from mtm4f_lib.data import complete_modality_split, load_dataset, validation_sli
 from mtm4f_lib.errors import MTM4FError
 from mtm4f_lib.evaluation import global_mean_rmse, rmse
 from mtm4f_lib.models import ModelConfig, run_mtm4f
+from mtm4f_lib.runtime import keep_freed_memory
 from mtm4f_lib.training import TrainConfig, predict_rows, row_data, seeded, train_and_evaluate
 
 MODEL = ModelConfig(fusion_hidden=(32, 16), item_dim=16, gat_heads=2, trunk_hidden=(32, 16), private_hidden=(8,), user_embedding_dim=8)
@@ -99,3 +102,8 @@ def test_empty_split_raises(larger, split):
     empty = Split("empty-test", split.train, np.array([], dtype=int))
     with pytest.raises(MTM4FError, match="no training or no test rows"):
         train_and_evaluate(larger, empty, lambda ds, rows: GlobalBias(), TRAIN)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="mallopt is a glibc call")
+def test_freed_memory_is_kept_for_reuse():
+    assert keep_freed_memory() is True

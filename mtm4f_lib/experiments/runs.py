@@ -29,7 +29,7 @@ from ..models import MTM4F, ModelConfig, fit_mtm4f
 from ..reporting import atomic_path
 from ..training import TrainConfig
 
-RESULTS_VERSION = "1"
+RESULTS_VERSION = "2"
 PROTOCOLS = ("complete",)
 EMBEDDINGS = ("standard",)
 

@@ -89,7 +89,7 @@ class ModelConfig:
     like_threshold: float = 3.0
     rating_output: str = "linear"
     rating_interaction: str = "none"
-    dropout: float = 0.1
+    dropout: float = 0.2
 
     def __post_init__(self):
         set_ = lambda name, value: object.__setattr__(self, name, value)  # noqa: E731 (frozen dataclass)

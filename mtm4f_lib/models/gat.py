@@ -30,21 +30,11 @@ class ItemGAT(nn.Module):
         self.register_buffer("edge_index", edge_index.long(), persistent=False)
         self.convs = nn.ModuleList(CONVS[kind](dim, dim // heads, heads=heads, dropout=dropout, residual=True) for _ in range(layers))
 
-    def _edges(self, copies: int, n_nodes: int) -> torch.Tensor:
-        """The graph repeated ``copies`` times over disjoint blocks of ``n_nodes`` nodes."""
-        if copies == 1:
-            return self.edge_index
-        offsets = torch.arange(copies, device=self.edge_index.device).repeat_interleave(self.edge_index.shape[1]) * n_nodes
-        return self.edge_index.repeat(1, copies) + offsets
-
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """[n_items, dim] -> [n_items, dim]; a stack [B, n_items, dim] runs as one graph of B disjoint copies."""
-        shape = x.shape
-        x = x.reshape(-1, shape[-1])
-        edges = self._edges(x.shape[0] // shape[-2], shape[-2])
+        """[n_items, dim] -> [n_items, dim]."""
         for conv in self.convs:
-            x = F.elu(conv(x, edges))
-        return x.reshape(shape)
+            x = F.elu(conv(x, self.edge_index))
+        return x
 
     def attention(self, x: torch.Tensor, layer: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
         """(edge_index with self-loops, attention [E, heads]) of one layer for input ``x``."""

@@ -39,6 +39,10 @@ class ItemInputs:
     def n_items(self) -> int:
         return int(next(iter(self.masks.values())).shape[0])
 
+    def take(self, items: torch.Tensor) -> "ItemInputs":
+        """The rows of ``items`` only, in that order."""
+        return ItemInputs({m: x[items] for m, x in self.features.items()}, {m: k[items] for m, k in self.masks.items()})
+
 
 def item_inputs(dataset: MultiModalDataset, modalities, train_rows: np.ndarray) -> ItemInputs:
     """Standardise each modality with the statistics of the available items rated in ``train_rows``."""

@@ -20,8 +20,8 @@ class RowDropout(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         if not self.training or self.p == 0:
             return x
-        keep = torch.empty(x.shape[-2:], dtype=x.dtype, device=x.device).bernoulli_(1 - self.p)
-        return x * keep / (1 - self.p)
+        keep = torch.empty(x.shape[-2:], dtype=x.dtype, device=x.device).bernoulli_(1 - self.p).div_(1 - self.p)
+        return x * keep
 
 
 def mlp(n_in: int, hidden: tuple[int, ...], dropout: float) -> nn.Sequential:
@@ -31,4 +31,4 @@ def mlp(n_in: int, hidden: tuple[int, ...], dropout: float) -> nn.Sequential:
     can iterate over them.
     """
     widths = (n_in, *hidden)
-    return nn.Sequential(*(nn.Sequential(nn.Linear(a, b), nn.ReLU(), RowDropout(dropout)) for a, b in zip(widths[:-1], widths[1:])))
+    return nn.Sequential(*(nn.Sequential(nn.Linear(a, b), nn.ReLU(inplace=True), RowDropout(dropout)) for a, b in zip(widths[:-1], widths[1:])))

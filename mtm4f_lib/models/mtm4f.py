@@ -2,7 +2,8 @@
 
 For every step the item side runs once over all items: CentralNet fuses the standardised modality
 matrices into one representation per branch (central, plus each modality for variant ``all``), the
-GAT refines each branch over the training item graph, and the rows of the batch index the result.
+GAT refines the fused (central) representation over the training item graph (section 5.3.1; the
+modality branches of ``all`` are not fused, so they skip it), and the rows of the batch index the result.
 Each rating row's input to the task network is ``[user vector | item representation]``, where the
 user vector is a learnt embedding and/or a provided user-feature matrix.
 
@@ -17,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 from torch import nn
+from torch_geometric.utils import subgraph
 
 from ..data import MultiModalDataset, Split
 from ..errors import MTM4FError
@@ -38,7 +40,7 @@ class MTM4F(nn.Module):
 
     def __init__(self, config: ModelConfig, items: ItemInputs, edge_index: torch.Tensor | None, n_users: int, n_genres: int,
                  rating_range: tuple[float, float], rating_mean: float, user_features: torch.Tensor | None = None,
-                 liked: torch.Tensor | None = None):
+                 liked: torch.Tensor | None = None, served: torch.Tensor | None = None):
         super().__init__()
         if (user_features is None) != (config.user_features is None):
             raise MTM4FError("Pass a user-feature matrix exactly when ModelConfig.user_features names one.")
@@ -50,6 +52,12 @@ class MTM4F(nn.Module):
         self.config = config
         self.tasks = config.tasks
         self.items = items
+        served = torch.arange(items.n_items) if served is None else torch.as_tensor(served, dtype=torch.long)
+        if len(served) != items.n_items:
+            raise MTM4FError(f"served lists {len(served)} items but the item inputs hold {items.n_items}.")
+        self.register_buffer("served_items", served, persistent=False)
+        self.register_buffer("local_index", torch.full((int(served.max()) + 1,), -1, dtype=torch.long), persistent=False)
+        self.local_index[served] = torch.arange(len(served))
         self.fusion = CentralNet(items.dims, config.fusion_hidden, config.item_dim, config.fusion, config.dropout)
         self.gat = ItemGAT(config.item_dim, edge_index, config.gat_layers, config.gat_heads, config.gat, config.dropout) if config.gat_layers else None
         self.user_embedding = nn.Embedding(n_users, config.user_embedding_dim) if config.user_embedding_dim else None
@@ -65,27 +73,46 @@ class MTM4F(nn.Module):
             self.task_net.heads["rating"].bias.fill_(scale.raw_for(rating_mean))
 
     @classmethod
-    def from_dataset(cls, dataset: MultiModalDataset, train_rows: np.ndarray, config: ModelConfig, user_features: np.ndarray | None = None) -> "MTM4F":
-        """Build inputs, item graph and rating-mean start from ``train_rows`` only."""
+    def from_dataset(cls, dataset: MultiModalDataset, train_rows: np.ndarray, config: ModelConfig, user_features: np.ndarray | None = None,
+                     served_items: np.ndarray | None = None) -> "MTM4F":
+        """Build inputs, item graph and rating-mean start from ``train_rows`` only.
+
+        ``served_items`` (item ids; default all) are the items the model can score: the item side
+        runs over them alone, and the item graph keeps the edges among them. It must hold every
+        item of ``train_rows``.
+        """
         train_rows = np.asarray(train_rows)
         if len(train_rows) == 0:
             raise MTM4FError("MTM4F.from_dataset needs at least one training row.")
+        served = torch.arange(dataset.n_items) if served_items is None else torch.as_tensor(np.unique(served_items), dtype=torch.long)
+        train_items = np.unique(dataset.ratings["item"].to_numpy()[train_rows])
+        if not np.isin(train_items, served.numpy()).all():
+            raise MTM4FError("served_items must include every item of the training rows.")
         items = item_inputs(dataset, config.modalities, train_rows)
-        edges = item_graph(config.graph, dataset, train_rows, items, config.graph_k) if config.gat_layers else None
+        edges = subgraph(served, item_graph(config.graph, dataset, train_rows, items, config.graph_k), relabel_nodes=True, num_nodes=dataset.n_items)[0] \
+            if config.gat_layers else None
         mean = float(dataset.ratings["rating"].to_numpy()[train_rows].mean())
-        liked = liked_matrix(dataset, train_rows, config.like_threshold) if config.user_history == "liked" else None
-        return cls(config, items, edges, dataset.n_users, len(dataset.genre_names), dataset.rating_range, mean,
-                   user_inputs(user_features, dataset.n_users), liked)
+        liked = liked_matrix(dataset, train_rows, config.like_threshold).index_select(1, served).coalesce() if config.user_history == "liked" else None
+        return cls(config, items.take(served), edges, dataset.n_users, len(dataset.genre_names), dataset.rating_range, mean,
+                   user_inputs(user_features, dataset.n_users), liked, served)
+
+    def _local(self, items: torch.Tensor) -> torch.Tensor:
+        """Item ids -> rows of the served items; an error for an item the model does not serve."""
+        local = self.local_index[items.clamp(max=len(self.local_index) - 1)]
+        if (items >= len(self.local_index)).any() or (local < 0).any():
+            raise MTM4FError("Some items are not among the model's served items; build it with served_items covering them.")
+        return local
 
     def _stacked_items(self, central_only: bool) -> tuple[list[str], torch.Tensor]:
         """Branch names and their item representations stacked as [B, n_items, item_dim]."""
         fused = self.fusion(self.items.features, self.items.masks)
+        if self.gat is not None:
+            fused[CENTRAL] = self.gat(fused[CENTRAL])
         names = [CENTRAL] if central_only else list(fused)
-        stacked = torch.stack([fused[b] for b in names])
-        return names, (self.gat(stacked) if self.gat is not None else stacked)
+        return names, torch.stack([fused[b] for b in names])
 
     def item_representations(self, central_only: bool = False) -> dict[str, torch.Tensor]:
-        """{branch: [n_items, item_dim]} after fusion and graph attention."""
+        """{branch: [n_served, item_dim]} after fusion (and graph attention for the central one), rows in ``served_items`` order."""
         names, stacked = self._stacked_items(central_only)
         return dict(zip(names, stacked))
 
@@ -110,6 +137,7 @@ class MTM4F(nn.Module):
 
     def loss(self, users: torch.Tensor, items: torch.Tensor, labels: dict[str, torch.Tensor]) -> torch.Tensor:
         """Sum over branches of the alpha-weighted task losses, each a mean over the branch's valid rows."""
+        items = self._local(items)
         names, raw = self._raw_outputs(users, items, central_only=False)
         valid = torch.stack([torch.ones_like(items, dtype=torch.bool) if b == CENTRAL else self.items.masks[b][items] for b in names]).float()
         weights = (valid / valid.sum(dim=1, keepdim=True).clamp_min(1.0)).reshape(-1)
@@ -118,16 +146,20 @@ class MTM4F(nn.Module):
 
     def predict(self, users: torch.Tensor, items: torch.Tensor) -> dict[str, torch.Tensor]:
         """Task predictions of the central branch: rating, genre/gender probabilities, age-group probabilities."""
-        return self.objective.predictions(self._raw_outputs(users, items, central_only=True)[1])
+        return self.objective.predictions(self._raw_outputs(users, self._local(items), central_only=True)[1])
 
 
 def fit_mtm4f(dataset: MultiModalDataset, split: Split, model_config: ModelConfig, train_config: TrainConfig,
               user_features: np.ndarray | None = None, progress: bool = False) -> tuple[MTM4F, RunResult]:
-    """Train and test one MTM4F model on ``split``; the trained model (best validation state) and its result."""
+    """Train and test one MTM4F model on ``split``; the trained model (best validation state) and its result.
+
+    The model serves the items of the split's rows only (an item without ratings there costs nothing).
+    """
     built = []
+    served = np.unique(dataset.ratings["item"].to_numpy()[np.concatenate([split.train, split.test])])
 
     def build(ds: MultiModalDataset, rows: np.ndarray) -> MTM4F:
-        built.append(MTM4F.from_dataset(ds, rows, model_config, user_features))
+        built.append(MTM4F.from_dataset(ds, rows, model_config, user_features, served))
         return built[-1]
 
     result = train_and_evaluate(dataset, split, build, train_config, progress)

@@ -47,7 +47,7 @@ class MultiTaskNet(nn.Module):
         super().__init__()
         self.parts = {"shared": trunk_hidden[0], **({t: private_hidden[0] for t in task_dims} if private_hidden else {})}
         self.input_layer = nn.Linear(in_dim, sum(self.parts.values()))
-        self.activation = nn.Sequential(nn.ReLU(), RowDropout(dropout))
+        self.activation = nn.Sequential(nn.ReLU(inplace=True), RowDropout(dropout))
         self.trunk = mlp(trunk_hidden[0], trunk_hidden[1:], dropout)
         self.private = nn.ModuleDict({t: mlp(private_hidden[0], private_hidden[1:], dropout) for t in task_dims} if private_hidden else {})
         width = trunk_hidden[-1] + (private_hidden[-1] if private_hidden else 0)
@@ -69,14 +69,20 @@ class MultiTaskNet(nn.Module):
         """
         weight, n_left = self.input_layer.weight, left.shape[-1]
         first_right = nn.functional.linear(right, weight[:, n_left:], self.input_layer.bias)
-        return self._from_first_layer(nn.functional.linear(left, weight[:, :n_left]) + first_right[..., right_index, :])
+        return self._from_first_layer(first_right.index_select(-2, right_index).add_(nn.functional.linear(left, weight[:, :n_left])))
 
     def _from_first_layer(self, first: torch.Tensor) -> dict[str, torch.Tensor]:
         parts = dict(zip(self.parts, self.activation(first).split(list(self.parts.values()), dim=-1)))
         shared = self.trunk(parts["shared"])
+        # Each head reads [shared | private_t]: its shared columns of every head run as one layer, and
+        # no concatenated row vectors are built.
+        n_shared = shared.shape[-1]
+        weights = [head.weight for head in self.heads.values()]
+        from_shared = nn.functional.linear(shared, torch.cat([w[:, :n_shared] for w in weights]), torch.cat([h.bias for h in self.heads.values()]))
         out = {}
-        for task, head in self.heads.items():
-            y = head(torch.cat([shared, self.private[task](parts[task])], dim=-1) if self.shared_private else shared)
+        for (task, weight), y in zip(zip(self.heads, weights), from_shared.split([w.shape[0] for w in weights], dim=-1)):
+            if self.shared_private:
+                y = y + nn.functional.linear(self.private[task](parts[task]), weight[:, n_shared:])
             out[task] = y.squeeze(-1) if task in ("rating", "gender") else y
         return out
 

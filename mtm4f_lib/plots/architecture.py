@@ -64,7 +64,8 @@ def centralnet_figure(config: ModelConfig, input_dims: dict[str, int], weights: 
     _arrow(ax, (x_central, depth + 0.45), (x_central, depth + 1.45))
     gat = f"{config.gat.upper()} x{config.gat_layers}, {config.gat_heads} heads, {config.graph} graph k={config.graph_k}" if config.gat_layers else "no GAT"
     span = max(xs.values()) if xs else 1
-    _box(ax, span / 2, depth + 2.5, f"{gat}: every branch's item vectors", "gat", width=span + 0.8)
+    _box(ax, x_central, depth + 2.5, f"{gat}: fused item vectors", "gat", width=min(span + 0.8, 3.2))
+    _arrow(ax, (x_central, depth + 1.45), (x_central, depth + 2.5))
     ax.set_xlim(-0.8, span + 0.8)
     ax.set_ylim(-0.6, depth + 3.0)
     return fig

@@ -83,3 +83,28 @@ def test_unencoded_modality_raises(synthetic, rows):
     dataset = replace(synthetic, modalities={**synthetic.modalities, "meta": raw_meta})
     with pytest.raises(MTM4FError, match="no encoded features"):
         MTM4F.from_dataset(dataset, rows, ModelConfig(**SMALL))
+
+
+@pytest.mark.parametrize("graph", ["corating", "knn"])
+def test_served_items_score_like_the_full_model(synthetic, rows, graph):
+    split = complete_modality_split(synthetic, "AMSV", verbose=False)
+    served = np.unique(synthetic.ratings["item"].to_numpy()[np.concatenate([split.train, split.test])])
+    assert len(served) < synthetic.n_items
+    models = []
+    for items in (None, served):
+        torch.manual_seed(0)
+        models.append(MTM4F.from_dataset(synthetic, rows, ModelConfig(**SMALL, graph=graph), served_items=items).eval())
+    full, compact = models
+    assert compact.items.n_items == len(served) and compact.liked.shape == (synthetic.n_users, len(served))
+    data = row_data(synthetic, split.test, full.tasks)
+    with torch.no_grad():
+        expected, got = full.predict(data.users, data.items), compact.predict(data.users, data.items)
+    if graph == "corating":  # every co-rating edge joins two rated items, so the graphs agree
+        assert all(torch.allclose(expected[t], got[t], atol=1e-5) for t in expected)
+    else:
+        assert torch.isfinite(got["rating"]).all()
+    unserved = torch.tensor([int(np.setdiff1d(np.arange(synthetic.n_items), served)[0])])
+    with pytest.raises(MTM4FError, match="served items"):
+        compact.predict(torch.tensor([0]), unserved)
+    with pytest.raises(MTM4FError, match="every item of the training rows"):
+        MTM4F.from_dataset(synthetic, rows, ModelConfig(**SMALL), served_items=served[:3])
