@@ -14,13 +14,18 @@ def rmse_cells(table: pd.DataFrame, column: str) -> list[float]:
     return [float(str(v).split(" ")[0]) for v in table[column]]
 
 
+def quick_table(notebook: str, dataset: str, numbers: dict[str, int], data_dir, tmp_path) -> tuple[int, pd.DataFrame]:
+    """Run ``notebook`` on the quick profile; its table number for ``dataset`` and the table, rows checked."""
+    run_notebook(REPO / "notebooks" / notebook, dataset, "quick", tmp_path, data_dir)
+    table = pd.read_csv(tmp_path / "tables" / f"table{numbers[dataset]}_{dataset}.csv")
+    assert list(table["abbrev"]) == list(QUICK.subsets)
+    return numbers[dataset], table
+
+
 @pytest.mark.notebook
 @pytest.mark.parametrize("dataset", ["ml100k", "mmtf"])
 def test_notebook_03_writes_the_fusion_table(dataset, data_dir, tmp_path):
-    run_notebook(REPO / "notebooks" / "03_fusion.ipynb", dataset, "quick", tmp_path, data_dir)
-    number = {"ml100k": 1, "mmtf": 2}[dataset]
-    table = pd.read_csv(tmp_path / "tables" / f"table{number}_{dataset}.csv")
-    assert list(table["abbrev"]) == list(QUICK.subsets)
+    number, table = quick_table("03_fusion.ipynb", dataset, {"ml100k": 1, "mmtf": 2}, data_dir, tmp_path)
     assert (table["CNet_fuse CLIP"] == "n/a: no CLIP weights").all()
     for column in ("CNet_fuse standard", "CNet_all standard"):
         assert all(0.80 < v < 1.15 for v in rmse_cells(table, column))
@@ -36,10 +41,7 @@ def test_notebook_03_writes_the_fusion_table(dataset, data_dir, tmp_path):
 @pytest.mark.notebook
 @pytest.mark.parametrize("dataset", ["ml100k", "mmtf"])
 def test_notebook_04_writes_the_multitask_table(dataset, data_dir, tmp_path):
-    run_notebook(REPO / "notebooks" / "04_multitask.ipynb", dataset, "quick", tmp_path, data_dir)
-    number = {"ml100k": 3, "mmtf": 4}[dataset]
-    table = pd.read_csv(tmp_path / "tables" / f"table{number}_{dataset}.csv")
-    assert list(table["abbrev"]) == list(QUICK.subsets)
+    _, table = quick_table("04_multitask.ipynb", dataset, {"ml100k": 3, "mmtf": 4}, data_dir, tmp_path)
     assert all(0.80 < v < 1.15 for v in rmse_cells(table, "FS {t1,t2}"))
     if dataset == "mmtf":
         assert (table["SP {t1..t4}"] == "n/a: no user demographics").all()
