@@ -1,6 +1,6 @@
 """The MTM4F model: item modalities -> CentralNet -> GAT over the item graph -> multi-task network.
 
-For every step the item side runs once over all items: CentralNet fuses the standardised modality
+For every step the item side runs once over the served items: CentralNet fuses the standardised modality
 matrices into one representation per branch (central, plus each modality for variant ``all``), the
 GAT refines the fused (central) representation over the training item graph (section 5.3.1; the
 modality branches of ``all`` are not fused, so they skip it), and the rows of the batch index the result.
