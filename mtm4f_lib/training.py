@@ -106,16 +106,20 @@ class RunResult:
 def seeded(seed: int, threads: int | None = None) -> Iterator[np.random.Generator]:
     """Seed torch, switch on deterministic algorithms, set the thread count, yield a numpy Generator.
 
-    The deterministic flag and the thread count are restored on exit.
+    Deterministic mode would also fill every new tensor with NaN (a write of each allocation that
+    no result depends on); that fill is switched off. Flags and thread count are restored on exit.
     """
     previous = torch.are_deterministic_algorithms_enabled(), torch.is_deterministic_algorithms_warn_only_enabled(), torch.get_num_threads()
+    fill = torch.utils.deterministic.fill_uninitialized_memory
     torch.manual_seed(seed)
     torch.use_deterministic_algorithms(True, warn_only=True)
+    torch.utils.deterministic.fill_uninitialized_memory = False
     torch.set_num_threads(threads or previous[2])
     try:
         yield np.random.default_rng(seed)
     finally:
         torch.use_deterministic_algorithms(previous[0], warn_only=previous[1])
+        torch.utils.deterministic.fill_uninitialized_memory = fill
         torch.set_num_threads(previous[2])
 
 

@@ -81,14 +81,15 @@ def test_any_model_is_trained_and_its_best_state_restored(synthetic):
     assert rmse(restored, ratings[val_rows], synthetic.rating_range) == pytest.approx(result.val_rmse)
 
 
-def test_seeded_restores_the_deterministic_flag():
-    before = torch.are_deterministic_algorithms_enabled()
+def test_seeded_restores_the_deterministic_flags():
+    before = torch.are_deterministic_algorithms_enabled(), torch.utils.deterministic.fill_uninitialized_memory
     with seeded(3) as rng:
         assert torch.are_deterministic_algorithms_enabled()
+        assert not torch.utils.deterministic.fill_uninitialized_memory
         first = (rng.random(), torch.rand(1).item())
     with seeded(3) as rng:
         assert (rng.random(), torch.rand(1).item()) == first
-    assert torch.are_deterministic_algorithms_enabled() == before
+    assert (torch.are_deterministic_algorithms_enabled(), torch.utils.deterministic.fill_uninitialized_memory) == before
 
 
 @pytest.mark.parametrize("change", [{"max_epochs": 0}, {"lr": 0.0}, {"val_fraction": 1.0}, {"batch_size": 0}])
