@@ -55,7 +55,7 @@ def _tables(args) -> int:
     from .experiments import TABLE_DATASET, TABLES, get_profile
 
     profile = get_profile(args.profile)
-    profile = replace(profile, seeds=tuple(args.seeds)) if args.seeds else profile
+    profile = replace(profile, seeds=tuple(args.seeds) if args.seeds else profile.seeds, device=args.device)
     for number in args.table:
         dataset = TABLE_DATASET[number]
         table, summary = TABLES[number].make(dataset, profile, data_dir=args.data_dir, outputs_dir=Path(args.outputs_dir), workers=args.workers)
@@ -69,7 +69,7 @@ def _bench(args) -> int:
 
     from .experiments.bench import bench
 
-    report = bench(args.profile, args.data_dir, Path(args.outputs_dir), args.workers, with_grid=not args.skip_grid)
+    report = bench(args.profile, args.data_dir, Path(args.outputs_dir), args.workers, with_grid=not args.skip_grid, device=args.device)
     print(json.dumps(report, indent=2))
     return 0
 
@@ -99,6 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
         command.add_argument("--workers", type=int, default=2, help="runs trained in parallel (processes)")
         command.add_argument("--data-dir", default=None)
         command.add_argument("--outputs-dir", default="outputs")
+        command.add_argument("--device", default="cpu", help="torch device of the runs: cpu (default), cuda, cuda:1, ...")
     return parser
 
 

@@ -5,11 +5,13 @@ A model is a ``torch.nn.Module`` with ``tasks`` (the tasks it learns, 'rating' a
 (rating on the rating scale, probabilities for the other tasks). The loop is seeded (torch, a
 numpy Generator for the batch order, deterministic algorithms where torch has them), uses Adam
 on large shuffled batches, stops early on the RMSE of a validation slice carved from the
-training rows, restores the best state and reads the test rows once, at the end.
+training rows, restores the best state and reads the test rows once, at the end. A run trains on
+the CPU unless its config names another torch device (e.g. 'cuda').
 """
 from __future__ import annotations
 
 import copy
+import os
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -46,6 +48,9 @@ class TrainConfig:
     val_fraction  share of the training rows held out for early stopping.
     threads       torch intra-op threads during the run (restored afterwards). The default 1 is
                   the fastest on a small shared CPU, where more threads than free cores stall.
+    device        torch device the model and the rows live on ('cpu', 'cuda', 'cuda:1'). The same
+                  seed gives the same metrics on the CPU; on a GPU, scatter kernels add in a varying
+                  order, so repeated runs differ in the last digits.
     """
 
     seed: int = 0
@@ -56,6 +61,7 @@ class TrainConfig:
     weight_decay: float = 0.0
     val_fraction: float = 0.1
     threads: int = 1
+    device: str = "cpu"
 
     def __post_init__(self):
         if min(self.max_epochs, self.patience, self.batch_size, self.threads) < 1:
@@ -64,6 +70,19 @@ class TrainConfig:
             raise MTM4FError("TrainConfig.lr must be > 0 and weight_decay >= 0.")
         if not 0 < self.val_fraction < 1:
             raise MTM4FError(f"TrainConfig.val_fraction must lie strictly between 0 and 1, got {self.val_fraction}.")
+        try:
+            kind = torch.device(self.device).type
+        except (RuntimeError, TypeError):
+            kind = None
+        if kind not in ("cpu", "cuda"):
+            raise MTM4FError(f"TrainConfig.device must be 'cpu' or a CUDA device ('cuda', 'cuda:1'), got {self.device!r}.")
+
+    def torch_device(self) -> torch.device:
+        """The run's device; an error that says what to do when it is a GPU this machine lacks."""
+        device = torch.device(self.device)
+        if device.type == "cuda" and (device.index or 0) >= torch.cuda.device_count():
+            raise MTM4FError(f"TrainConfig.device is {self.device!r} but torch sees {torch.cuda.device_count()} CUDA device(s) here; use device='cpu'.")
+        return device
 
 
 @dataclass(frozen=True)
@@ -79,6 +98,9 @@ class RowData:
 
     def take(self, index) -> "RowData":
         return RowData(self.users[index], self.items[index], {t: y[index] for t, y in self.labels.items()})
+
+    def to(self, device: torch.device) -> "RowData":
+        return RowData(self.users.to(device), self.items.to(device), {t: y.to(device) for t, y in self.labels.items()})
 
 
 def row_data(dataset: MultiModalDataset, rows: np.ndarray, tasks) -> RowData:
@@ -127,7 +149,7 @@ def predict_rows(model: Recommender, data: RowData) -> dict[str, np.ndarray]:
     """Predictions for every row, in eval mode, as numpy arrays."""
     model.eval()
     with torch.no_grad():
-        return {t: y.numpy() for t, y in model.predict(data.users, data.items).items()}
+        return {t: y.cpu().numpy() for t, y in model.predict(data.users, data.items).items()}
 
 
 def fit(model: Recommender, train: RowData, val: RowData, config: TrainConfig, rating_range: tuple[float, float],
@@ -143,10 +165,10 @@ def fit(model: Recommender, train: RowData, val: RowData, config: TrainConfig, r
     for epoch in tqdm(range(1, config.max_epochs + 1), desc="epochs", disable=not progress, leave=False):
         start = time.perf_counter()
         model.train()
-        order = rng.permutation(len(train))
+        order = torch.as_tensor(rng.permutation(len(train)), device=train.users.device)
         total = 0.0
         for begin in range(0, len(order), config.batch_size):
-            batch = train.take(torch.as_tensor(order[begin:begin + config.batch_size]))
+            batch = train.take(order[begin:begin + config.batch_size])
             loss = model.loss(batch.users, batch.items, batch.labels)
             optimiser.zero_grad()
             loss.backward()
@@ -154,7 +176,7 @@ def fit(model: Recommender, train: RowData, val: RowData, config: TrainConfig, r
             total += float(loss.detach()) * len(batch)
         if not np.isfinite(total):
             raise MTM4FError(f"The training loss diverged at epoch {epoch}; lower TrainConfig.lr.")
-        val_rmse = rmse(predict_rows(model, val)["rating"], val.labels["rating"].numpy(), rating_range)
+        val_rmse = rmse(predict_rows(model, val)["rating"], val.labels["rating"].cpu().numpy(), rating_range)
         history.append({"epoch": epoch, "train_loss": total / len(train), "val_rmse": val_rmse, "seconds": time.perf_counter() - start})
         if val_rmse < best[0]:
             best = (val_rmse, epoch, copy.deepcopy(model.state_dict()))
@@ -172,14 +194,17 @@ def train_and_evaluate(dataset: MultiModalDataset, split: Split, build: Callable
     from ``fit_rows`` only.
     """
     start = time.perf_counter()
+    device = config.torch_device()
     fit_split, val_rows = validation_slice(split, config.val_fraction, config.seed)
     if len(fit_split.train) == 0 or len(split.test) == 0:
         raise MTM4FError(f"Split {split.name!r} leaves no training or no test rows; check the modalities and the split.")
+    if device.type == "cuda":
+        os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")  # cuBLAS's deterministic mode; read when CUDA starts
     with seeded(config.seed, config.threads) as rng:
-        model = build(dataset, fit_split.train)
+        model = build(dataset, fit_split.train).to(device)
         tasks = model.tasks
-        train, val, test = (row_data(dataset, rows, tasks) for rows in (fit_split.train, val_rows, split.test))
+        train, val, test = (row_data(dataset, rows, tasks).to(device) for rows in (fit_split.train, val_rows, split.test))
         history, best_epoch, best_val = fit(model, train, val, config, dataset.rating_range, rng, progress)
-        metrics = task_metrics(predict_rows(model, test), {t: y.numpy() for t, y in test.labels.items()}, dataset.rating_range)
+        metrics = task_metrics(predict_rows(model, test), {t: y.cpu().numpy() for t, y in test.labels.items()}, dataset.rating_range)
     counts = {"train": len(train), "val": len(val), "test": len(test)}
     return RunResult(metrics, best_val, best_epoch, tuple(history), time.perf_counter() - start, counts)

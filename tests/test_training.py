@@ -1,4 +1,5 @@
 import sys
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -92,7 +93,7 @@ def test_seeded_restores_the_deterministic_flags():
     assert (torch.are_deterministic_algorithms_enabled(), torch.utils.deterministic.fill_uninitialized_memory) == before
 
 
-@pytest.mark.parametrize("change", [{"max_epochs": 0}, {"lr": 0.0}, {"val_fraction": 1.0}, {"batch_size": 0}])
+@pytest.mark.parametrize("change", [{"max_epochs": 0}, {"lr": 0.0}, {"val_fraction": 1.0}, {"batch_size": 0}, {"device": "mps"}, {"device": "gpu"}])
 def test_bad_train_config_raises(change):
     with pytest.raises(MTM4FError):
         TrainConfig(**change)
@@ -108,3 +109,17 @@ def test_empty_split_raises(larger, split):
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="mallopt is a glibc call")
 def test_freed_memory_is_kept_for_reuse():
     assert keep_freed_memory() is True
+
+
+@pytest.mark.skipif(torch.cuda.device_count() > 0, reason="checks the message on a machine without a CUDA GPU")
+def test_cuda_without_a_gpu_says_to_use_the_cpu(larger, split):
+    with pytest.raises(MTM4FError, match="use device='cpu'"):
+        train_and_evaluate(larger, split, lambda ds, rows: GlobalBias(), TrainConfig(device="cuda"))
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
+def test_mtm4f_trains_on_a_gpu(larger, split, runs):
+    gpu = run_mtm4f(larger, split, MODEL, replace(TRAIN, device="cuda"))
+    ratings = larger.ratings["rating"].to_numpy()
+    assert gpu.metrics["rmse"] <= 0.85 * global_mean_rmse(ratings[split.train], ratings[split.test])
+    assert gpu.metrics["rmse"] == pytest.approx(runs[0].metrics["rmse"], abs=0.05)

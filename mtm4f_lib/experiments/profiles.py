@@ -10,16 +10,18 @@ from .paper_values import ROWS
 
 @dataclass(frozen=True)
 class Profile:
-    """Which modality subsets (table rows) and seeds a grid runs, and how long each run may train."""
+    """Which modality subsets (table rows) and seeds a grid runs, how long each run may train, and on
+    which torch device ('cpu' unless replaced, e.g. ``dataclasses.replace(profile, device='cuda')``)."""
 
     name: str
     subsets: tuple[str, ...]
     seeds: tuple[int, ...]
     max_epochs: int
     patience: int
+    device: str = "cpu"
 
     def train_config(self, seed: int) -> TrainConfig:
-        return TrainConfig(seed=seed, max_epochs=self.max_epochs, patience=self.patience)
+        return TrainConfig(seed=seed, max_epochs=self.max_epochs, patience=self.patience, device=self.device)
 
 
 PROFILES = {

@@ -56,7 +56,11 @@ class RunSpec:
 
     @property
     def key(self) -> str:
-        text = json.dumps({"results_version": RESULTS_VERSION, **asdict(self)}, sort_keys=True)
+        """Hash of the spec; the training device enters it only off the CPU, so CPU keys stay as they were."""
+        fields = asdict(self)
+        if fields["train"]["device"] == "cpu":
+            del fields["train"]["device"]
+        text = json.dumps({"results_version": RESULTS_VERSION, **fields}, sort_keys=True)
         return hashlib.sha256(text.encode()).hexdigest()[:20]
 
 

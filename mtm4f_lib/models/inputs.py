@@ -43,6 +43,10 @@ class ItemInputs:
         """The rows of ``items`` only, in that order."""
         return ItemInputs({m: x[items] for m, x in self.features.items()}, {m: k[items] for m, k in self.masks.items()})
 
+    def map(self, fn) -> "ItemInputs":
+        """``fn`` applied to every tensor (e.g. a move to another device)."""
+        return ItemInputs({m: fn(x) for m, x in self.features.items()}, {m: fn(k) for m, k in self.masks.items()})
+
 
 def item_inputs(dataset: MultiModalDataset, modalities, train_rows: np.ndarray) -> ItemInputs:
     """Standardise each modality with the statistics of the available items rated in ``train_rows``."""

@@ -96,6 +96,11 @@ class MTM4F(nn.Module):
         return cls(config, items.take(served), edges, dataset.n_users, len(dataset.genre_names), dataset.rating_range, mean,
                    user_inputs(user_features, dataset.n_users), liked, served)
 
+    def _apply(self, fn, recurse=True):
+        """Move or cast the item inputs along with the parameters and buffers (``.to(device)``)."""
+        self.items = self.items.map(fn)
+        return super()._apply(fn, recurse)
+
     def _local(self, items: torch.Tensor) -> torch.Tensor:
         """Item ids -> rows of the served items; an error for an item the model does not serve."""
         local = self.local_index[items.clamp(max=len(self.local_index) - 1)]

@@ -21,6 +21,15 @@ def test_key_names_every_field():
     assert len({spec.key, *(s.key for s in changed)}) == 4
 
 
+def test_device_enters_the_key_only_off_the_cpu():
+    spec = RunSpec("synthetic", MODEL, TRAIN)
+    fields = json.loads(json.dumps(runs.asdict(spec)))
+    del fields["train"]["device"]
+    text = json.dumps({"results_version": runs.RESULTS_VERSION, **fields}, sort_keys=True)
+    assert spec.key == runs.hashlib.sha256(text.encode()).hexdigest()[:20]
+    assert replace(spec, train=replace(TRAIN, device="cuda")).key not in (spec.key, replace(spec, train=replace(TRAIN, device="cuda:1")).key)
+
+
 def test_unknown_protocol_is_a_clear_error():
     with pytest.raises(MTM4FError, match="protocol"):
         RunSpec("synthetic", MODEL, TRAIN, protocol="missing")
