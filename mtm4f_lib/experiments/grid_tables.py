@@ -121,7 +121,9 @@ def make_table(number: int, dataset_name: str, columns, profile="quick", data_di
     table = table_frame(number, dataset, columns, profile, specs, records)
     summary = run_summary(specs, records)
     meta = {"table": number, "dataset": dataset_name, "profile": profile.name, "seeds": list(profile.seeds),
-            "protocol": "complete-modality", "metric": "test RMSE (mean ± std over seeds)", **({"device": profile.device} if profile.device != "cpu" else {})}
+            "protocol": "complete-modality", "metric": "test RMSE (mean ± std over seeds)"}
+    if profile.device != "cpu":
+        meta["device"] = profile.device
     name = f"table{number}_{dataset_name}"
     save_table(table, name, outputs_dir, meta)
     ours, paper = comparison_frames(table, columns)
