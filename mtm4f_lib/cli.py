@@ -1,4 +1,4 @@
-"""`mtm4f` command line: data check, reproduce, tables, bench."""
+"""`mtm4f` command line: data check, reproduce, tables, bench, variants."""
 from __future__ import annotations
 
 import argparse
@@ -49,13 +49,20 @@ def _reproduce(args) -> int:
     return 0
 
 
-def _tables(args) -> int:
+def _profile(args):
+    """The named profile with the command's seeds (when given) and device."""
     from dataclasses import replace
 
-    from .experiments import TABLE_DATASET, TABLES, get_profile
+    from .experiments import get_profile
 
     profile = get_profile(args.profile)
-    profile = replace(profile, seeds=tuple(args.seeds) if args.seeds else profile.seeds, device=args.device)
+    return replace(profile, seeds=tuple(args.seeds) if args.seeds else profile.seeds, device=args.device)
+
+
+def _tables(args) -> int:
+    from .experiments import TABLE_DATASET, TABLES
+
+    profile = _profile(args)
     for number in args.table:
         dataset = TABLE_DATASET[number]
         table, summary = TABLES[number].make(dataset, profile, data_dir=args.data_dir, outputs_dir=Path(args.outputs_dir), workers=args.workers)
@@ -71,6 +78,20 @@ def _bench(args) -> int:
 
     report = bench(args.profile, args.data_dir, Path(args.outputs_dir), args.workers, with_grid=not args.skip_grid, device=args.device)
     print(json.dumps(report, indent=2))
+    return 0
+
+
+def _variants(args) -> int:
+    from .experiments.variants import compare_variants
+    from .reporting import save_table
+
+    profile = _profile(args)
+    frame = compare_variants(args.dataset, args.column, args.subset, args.variant, profile, args.data_dir, args.workers)
+    meta = {"dataset": args.dataset, "column": args.column, "subset": args.subset, "profile": args.profile, "seeds": list(profile.seeds),
+            "device": args.device, "metric": "RMSE, mean over seeds; ranked by validation RMSE"}
+    paths = save_table(frame, f"variants_{args.dataset}_{args.column}_{args.subset}", Path(args.outputs_dir), meta, float_format="{:.4f}")
+    print(frame.to_string(index=False, float_format="{:.4f}".format))
+    print(f"written: {paths['csv']}")
     return 0
 
 
@@ -91,10 +112,17 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--workers", type=int, default=1, help="runs trained in parallel by the table notebooks (processes)")
     tab = sub.add_parser("tables", help="run the grids of paper tables (stored runs are reused) and write them")
     tab.add_argument("--table", nargs="+", type=int, default=[1, 2, 3, 4], choices=[1, 2, 3, 4])
-    tab.add_argument("--seeds", nargs="+", type=int, default=None, help="override the profile's seeds (the tables record which)")
     bench = sub.add_parser("bench", help="time one SP-MT run and the grid of Tables 1-4; writes metrics/bench_<profile>.json")
     bench.add_argument("--skip-grid", action="store_true", help="time the single run only")
-    for command in (tab, bench):
+    var = sub.add_parser("variants", help="compare settings of one table cell over seeds, ranked by validation RMSE; writes tables/variants_*")
+    var.add_argument("--dataset", required=True, choices=["ml100k", "mmtf", "synthetic"])
+    var.add_argument("--column", required=True, help="a column of Tables 1-4: fuse_standard, all_standard, fs_t1t2, fs_t1t4, sp_t1t4, sp_t1t2")
+    var.add_argument("--subset", default="AMSV", help="modality subset, e.g. AMSV, SV, M")
+    var.add_argument("--variant", nargs="+", default=["base"],
+                     help="'base' or field=value pairs joined by commas, e.g. dropout=0.3 gat=gatv2,train.batch_size=2048")
+    for command in (tab, var):
+        command.add_argument("--seeds", nargs="+", type=int, default=None, help="override the profile's seeds (the tables record which)")
+    for command in (tab, bench, var):
         command.add_argument("--profile", choices=["quick", "paper"], default="paper" if command is bench else "quick")
         command.add_argument("--workers", type=int, default=2, help="runs trained in parallel (processes)")
         command.add_argument("--data-dir", default=None)
@@ -106,7 +134,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        commands = {"data": lambda a: data_check(a.data_dir), "reproduce": _reproduce, "tables": _tables, "bench": _bench}
+        commands = {"data": lambda a: data_check(a.data_dir), "reproduce": _reproduce, "tables": _tables, "bench": _bench, "variants": _variants}
         return commands[args.command](args)
     except MTM4FError as exc:
         print(f"error: {exc}", file=sys.stderr)
