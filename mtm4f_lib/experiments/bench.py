@@ -9,6 +9,7 @@ import torch
 
 from ..reporting import DEFAULT_OUTPUTS, save_metrics
 from . import table_fusion, table_multitask
+from .columns import find_column
 from .profiles import get_profile
 from .runs import execute, prepared_dataset
 
@@ -18,9 +19,8 @@ GRID = ((table_fusion, "ml100k"), (table_fusion, "mmtf"), (table_multitask, "ml1
 def one_run(profile: str = "paper", data_dir=None, threads: int = 1, device: str = "cpu") -> dict:
     """Train SP-MT with tasks t1..t4 on all four modalities of ml100k once with ``threads`` torch
     threads on ``device`` (never from the run store; the grid's runs use 1 thread each)."""
-    dataset = prepared_dataset("ml100k", str(data_dir) if data_dir else None)
-    column = next(c for c in table_multitask.COLUMNS if c.name == "sp_t1t4")
-    spec = column.spec(dataset, "AMSV", get_profile(profile), seed=0)
+    dataset = prepared_dataset("ml100k", data_dir)
+    spec = find_column("sp_t1t4").spec(dataset, "AMSV", get_profile(profile), seed=0)
     spec = dataclasses.replace(spec, train=dataclasses.replace(spec.train, threads=threads, device=device))
     start = time.perf_counter()
     result = execute(spec, data_dir)["result"]

@@ -17,8 +17,8 @@ def subset_rmse(dataset: str, modalities, column: Column, profile: str | Profile
     settings) and stored.
     """
     store = store or RunStore()
-    ds = prepared_dataset(dataset, str(data_dir) if data_dir else None)
-    spec = column.spec(ds, abbreviate(modalities), get_profile(profile) if isinstance(profile, str) else profile, seed)
+    ds = prepared_dataset(dataset, data_dir)
+    spec = column.spec(ds, abbreviate(modalities), get_profile(profile), seed)
     stored = store.get(spec) is not None
     result = run_grid([spec], store, data_dir, progress=False)[spec.key]["result"]
     train, test = complete_modality_split(ds, spec.model.modalities, verbose=False).counts

@@ -114,8 +114,8 @@ def run_summary(specs, records) -> list[dict]:
 def make_table(number: int, dataset_name: str, columns, profile="quick", data_dir=None, outputs_dir=DEFAULT_OUTPUTS,
                workers: int = 1, store: RunStore | None = None, progress: bool = True) -> tuple[pd.DataFrame, list[dict]]:
     """Run (or read from the store) every run of the table and write it; returns (table, per-run summary)."""
-    profile = get_profile(profile) if isinstance(profile, str) else profile
-    dataset = prepared_dataset(dataset_name, str(data_dir) if data_dir else None)
+    profile = get_profile(profile)
+    dataset = prepared_dataset(dataset_name, data_dir)
     specs = grid_specs(dataset, columns, profile)
     records = run_grid([s for runs in specs.values() for s in runs], store, data_dir, workers, progress)
     table = table_frame(number, dataset, columns, profile, specs, records)

@@ -30,7 +30,10 @@ PROFILES = {
 }
 
 
-def get_profile(name: str) -> Profile:
+def get_profile(name: str | Profile) -> Profile:
+    """The profile of that name; a Profile passes through."""
+    if isinstance(name, Profile):
+        return name
     if name not in PROFILES:
         raise MTM4FError(f"Unknown profile {name!r}; use one of {list(PROFILES)}.")
     return PROFILES[name]

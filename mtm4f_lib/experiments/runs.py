@@ -87,9 +87,13 @@ class RunStore:
             tmp.write_text(json.dumps(record, indent=1, sort_keys=True))
 
 
+def prepared_dataset(name: str, data_dir=None) -> MultiModalDataset:
+    """The dataset with its standard embeddings (built once per data folder, then read from the embedding cache)."""
+    return _prepared_dataset(name, str(data_dir) if data_dir else None)
+
+
 @lru_cache(maxsize=4)
-def prepared_dataset(name: str, data_dir: str | None = None) -> MultiModalDataset:
-    """The dataset with its standard embeddings (built once, then read from the embedding cache)."""
+def _prepared_dataset(name: str, data_dir: str | None) -> MultiModalDataset:
     from ..embeddings.pipeline import embed_dataset
 
     dataset = load_dataset(name, data_dir=data_dir)

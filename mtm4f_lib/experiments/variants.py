@@ -17,8 +17,7 @@ import pandas as pd
 from ..errors import MTM4FError
 from ..models import ModelConfig
 from ..training import TrainConfig
-from . import table_fusion, table_multitask
-from .grid_tables import Column
+from .columns import find_column
 from .profiles import Profile, get_profile
 from .runs import RunSpec, RunStore, prepared_dataset, run_grid
 
@@ -66,14 +65,6 @@ def _std(values: np.ndarray) -> float:
     return float(np.std(values, ddof=1)) if len(values) > 1 else float("nan")
 
 
-def find_column(name: str) -> Column:
-    """A column of Tables 1-4 by its name (e.g. 'sp_t1t4', 'fuse_standard')."""
-    columns = {c.name: c for c in (*table_fusion.COLUMNS, *table_multitask.COLUMNS)}
-    if name not in columns:
-        raise MTM4FError(f"Unknown column {name!r}; use one of {sorted(columns)}.")
-    return columns[name]
-
-
 def compare_variants(dataset: str, column: str, subset: str, variants, profile: str | Profile = "quick", data_dir=None,
                      workers: int = 1, store: RunStore | None = None, progress: bool = True) -> pd.DataFrame:
     """One row per variant of the cell (``column`` on ``subset``), best validation RMSE first.
@@ -81,9 +72,9 @@ def compare_variants(dataset: str, column: str, subset: str, variants, profile: 
     Columns: variant, val_rmse and test_rmse (means over the profile's seeds), their standard
     deviations, epochs and seconds summed over the seeds, and ``chosen`` (the lowest validation RMSE).
     """
-    profile = get_profile(profile) if isinstance(profile, str) else profile
+    profile = get_profile(profile)
     variants = list(dict.fromkeys(variants)) or [BASE]
-    ds = prepared_dataset(dataset, str(data_dir) if data_dir else None)
+    ds = prepared_dataset(dataset, data_dir)
     chosen_column = find_column(column)
     if (reason := chosen_column.reason_unavailable(ds)) is not None:
         raise MTM4FError(f"Column {column!r} cannot run on {dataset}: {reason}.")

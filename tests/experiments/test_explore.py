@@ -1,14 +1,14 @@
 """The modality toggles of notebook 03 answer with the RMSE of the ticked subset, headless."""
 from dataclasses import replace
 
-from mtm4f_lib.experiments import table_fusion
+from mtm4f_lib.experiments import find_column
 from mtm4f_lib.experiments.explore import subset_rmse
 from mtm4f_lib.experiments.profiles import PROFILES
 from mtm4f_lib.experiments.runs import RunStore
 from mtm4f_lib.widgets import ModalityToggles
 
 TINY = replace(PROFILES["quick"], max_epochs=2, patience=1)
-COLUMN = next(c for c in table_fusion.COLUMNS if c.name == "all_standard")
+COLUMN = find_column("all_standard")
 
 
 def test_toggles_train_then_read_the_store(synthetic, tmp_path):

@@ -8,7 +8,8 @@ from mtm4f_lib.cli import main
 from mtm4f_lib.errors import MTM4FError
 from mtm4f_lib.experiments.profiles import PROFILES
 from mtm4f_lib.experiments.runs import RunStore
-from mtm4f_lib.experiments.variants import compare_variants, find_column, parse_variant, variant_spec
+from mtm4f_lib.experiments.columns import find_column
+from mtm4f_lib.experiments.variants import compare_variants, parse_variant, variant_spec
 
 TINY = replace(PROFILES["quick"], subsets=("AV",), seeds=(0, 1), max_epochs=2, patience=1)
 
