@@ -3,21 +3,21 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 from .errors import MTM4FError
 
 
 def data_check(data_dir=None) -> int:
     """Print which data folders are present, verify their checksums, and say what is missing."""
-    from .data.checksums import FOLDERS, MD5
+    from .data.catalog import SOURCES
     from .data.files import data_file, resolve_data_dir
 
     root = resolve_data_dir(data_dir, download=False)
     print(f"data directory: {root}")
     problems = 0
-    for folder, what in FOLDERS.items():
-        files = [rel for rel in MD5 if rel.startswith(folder + "/")]
+    for source in SOURCES:
+        folder, what = source.folder, source.description
+        files = [f"{folder}/{name}" for name in source.md5]
         if not (root / folder).is_dir():
             print(f"  MISSING {folder}/  - {what}")
             continue
@@ -42,10 +42,13 @@ def data_check(data_dir=None) -> int:
 def _reproduce(args) -> int:
     from .notebooks import reproduce
 
-    log = reproduce(args.profile, args.dataset, args.notebook, Path(args.outputs_dir), args.data_dir, args.seed, args.workers)
+    from .paths import profile_outputs
+
+    log = reproduce(args.profile, args.dataset, args.notebook, args.outputs_dir, args.data_dir, args.seed, args.workers)
     for entry in log:
         print(f"{entry['notebook']:<16} {entry['dataset']:<8} {entry['seconds']:>7.1f} s  {entry['executed']}")
-    print(f"total {sum(e['seconds'] for e in log):.1f} s; tables in {args.outputs_dir}/tables, figures in {args.outputs_dir}/figures")
+    folder = profile_outputs(args.profile, args.outputs_dir)
+    print(f"total {sum(e['seconds'] for e in log):.1f} s; tables in {folder}/tables, figures in {folder}/figures")
     return 0
 
 
@@ -60,14 +63,14 @@ def _profile(args):
 
 
 def _tables(args) -> int:
-    from .experiments import TABLE_DATASET, TABLES
+    from .experiments import get_table
 
     profile = _profile(args)
     for number in args.table:
-        dataset = TABLE_DATASET[number]
-        table, summary = TABLES[number].make(dataset, profile, data_dir=args.data_dir, outputs_dir=Path(args.outputs_dir), workers=args.workers)
-        print(f"Table {number} ({dataset}, {args.profile}): {len(summary)} runs, {sum(r['seconds'] for r in summary):.0f} s of training")
-        print(table.to_string(index=False))
+        table = get_table(number)
+        numbers, summary = table.make(profile, data_dir=args.data_dir, outputs_dir=args.outputs_dir, workers=args.workers, from_metrics=args.from_metrics)
+        print(f"Table {number} ({table.dataset}, {args.profile}): {len(summary)} runs, {sum(r['seconds'] for r in summary):.0f} s of training")
+        print(numbers.shown().to_string(index=False))
     return 0
 
 
@@ -76,26 +79,29 @@ def _bench(args) -> int:
 
     from .experiments.bench import bench
 
-    report = bench(args.profile, args.data_dir, Path(args.outputs_dir), args.workers, with_grid=not args.skip_grid, device=args.device)
+    report = bench(args.profile, args.data_dir, args.outputs_dir, args.workers, with_grid=not args.skip_grid, device=args.device)
     print(json.dumps(report, indent=2))
     return 0
 
 
 def _variants(args) -> int:
     from .experiments.variants import compare_variants
+    from .paths import profile_outputs
     from .reporting import save_table
 
     profile = _profile(args)
     frame = compare_variants(args.dataset, args.column, args.subset, args.variant, profile, args.data_dir, args.workers)
     meta = {"dataset": args.dataset, "column": args.column, "subset": args.subset, "profile": args.profile, "seeds": list(profile.seeds),
             "device": args.device, "metric": "RMSE, mean over seeds; ranked by validation RMSE"}
-    paths = save_table(frame, f"variants_{args.dataset}_{args.column}_{args.subset}", Path(args.outputs_dir), meta, float_format="{:.4f}")
+    paths = save_table(frame, f"variants_{args.dataset}_{args.column}_{args.subset}", profile_outputs(args.profile, args.outputs_dir), meta, float_format="{:.4f}")
     print(frame.to_string(index=False, float_format="{:.4f}".format))
     print(f"written: {paths['csv']}")
     return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from .experiments.registry import TABLES
+
     parser = argparse.ArgumentParser(prog="mtm4f", description="MTM4F reproduction package")
     sub = parser.add_subparsers(dest="command", required=True)
     data = sub.add_parser("data", help="data directory tools")
@@ -107,11 +113,12 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--dataset", nargs="+", default=["ml100k", "mmtf"], choices=["ml100k", "mmtf", "synthetic"])
     rep.add_argument("--notebook", nargs="+", default=None, help="numbers or names, e.g. 01 03_fusion (default: all)")
     rep.add_argument("--data-dir", default=None)
-    rep.add_argument("--outputs-dir", default="outputs")
     rep.add_argument("--seed", type=int, default=0)
     rep.add_argument("--workers", type=int, default=1, help="runs trained in parallel by the table notebooks (processes)")
     tab = sub.add_parser("tables", help="run the grids of paper tables (stored runs are reused) and write them")
-    tab.add_argument("--table", nargs="+", type=int, default=[1, 2, 3, 4], choices=[1, 2, 3, 4])
+    tab.add_argument("--table", nargs="+", type=int, default=sorted(TABLES), choices=sorted(TABLES))
+    tab.add_argument("--from-metrics", action="store_true",
+                     help="rebuild the tables from the per-run numbers in their committed metrics files (no training; every run key must match)")
     bench = sub.add_parser("bench", help="time one SP-MT run and the grid of Tables 1-4; writes metrics/bench_<profile>.json")
     bench.add_argument("--skip-grid", action="store_true", help="time the single run only")
     var = sub.add_parser("variants", help="compare settings of one table cell over seeds, ranked by validation RMSE; writes tables/variants_*")
@@ -122,11 +129,12 @@ def build_parser() -> argparse.ArgumentParser:
                      help="'base' or field=value pairs joined by commas, e.g. dropout=0.3 gat=gatv2,train.batch_size=2048")
     for command in (tab, var):
         command.add_argument("--seeds", nargs="+", type=int, default=None, help="override the profile's seeds (the tables record which)")
+    for command in (rep, tab, bench, var):
+        command.add_argument("--outputs-dir", default=None, help="outputs root (default $MTM4F_OUTPUTS, else the repository's outputs/); each profile writes into <root>/<profile>/")
     for command in (tab, bench, var):
         command.add_argument("--profile", choices=["quick", "paper"], default="paper" if command is bench else "quick")
         command.add_argument("--workers", type=int, default=2, help="runs trained in parallel (processes)")
         command.add_argument("--data-dir", default=None)
-        command.add_argument("--outputs-dir", default="outputs")
         command.add_argument("--device", default="cpu", help="torch device of the runs: cpu (default), cuda, cuda:1, ...")
     return parser
 

@@ -7,10 +7,10 @@ from pathlib import Path
 from tqdm.auto import tqdm
 
 from .errors import MTM4FError
+from .experiments.profiles import get_profile
+from .paths import REPO, outputs_root
 
-REPO = Path(__file__).resolve().parents[1]
 NOTEBOOK_DIR = REPO / "notebooks"
-PROFILES = ("quick", "paper")
 REAL_DATASETS = ("ml100k", "mmtf")
 
 
@@ -31,14 +31,13 @@ def select_notebooks(names=None, folder: Path = NOTEBOOK_DIR) -> list[Path]:
     return chosen
 
 
-def run_notebook(notebook: Path, dataset: str, profile: str = "quick", outputs_dir: Path = REPO / "outputs", data_dir=None, seed: int = 0, **extra) -> Path:
-    """Execute one notebook for one dataset; the executed copy goes to ``outputs/executed/``."""
+def run_notebook(notebook: Path, dataset: str, profile: str = "quick", outputs_dir=None, data_dir=None, seed: int = 0, **extra) -> Path:
+    """Execute one notebook for one dataset; the executed copy goes to ``<outputs root>/<profile>/executed/``."""
     import papermill as pm
 
-    if profile not in PROFILES:
-        raise MTM4FError(f"Unknown profile {profile!r}; use one of {list(PROFILES)}.")
-    outputs_dir = Path(outputs_dir).resolve()
-    executed = outputs_dir / "executed" / f"{notebook.stem}_{dataset}.ipynb"
+    get_profile(profile)  # an unknown profile stops here, naming the profiles
+    outputs_dir = outputs_root(outputs_dir)
+    executed = outputs_dir / profile / "executed" / f"{notebook.stem}_{dataset}.ipynb"
     executed.parent.mkdir(parents=True, exist_ok=True)
     parameters = {"dataset": dataset, "profile": profile, "seed": seed, "outputs_dir": str(outputs_dir), "data_dir": str(Path(data_dir).resolve()) if data_dir else None, **extra}
     try:
@@ -48,7 +47,7 @@ def run_notebook(notebook: Path, dataset: str, profile: str = "quick", outputs_d
     return executed
 
 
-def reproduce(profile: str = "quick", datasets=REAL_DATASETS, notebooks=None, outputs_dir: Path = REPO / "outputs", data_dir=None, seed: int = 0,
+def reproduce(profile: str = "quick", datasets=REAL_DATASETS, notebooks=None, outputs_dir=None, data_dir=None, seed: int = 0,
               workers: int = 1) -> list[dict]:
     """Run every selected notebook for every dataset in order, with a progress bar and timings.
 

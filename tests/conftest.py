@@ -13,7 +13,7 @@ REPO = Path(__file__).resolve().parents[1]
 
 def real_data_dir() -> Path | None:
     value = os.environ.get("MTM4F_DATA")
-    return Path(value) if value and Path(value).is_dir() else None
+    return Path(value).resolve() if value and Path(value).is_dir() else None
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,8 @@ import pytest
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 
-from mtm4f_lib.reporting import atomic_path, save_figure, save_metrics, save_table
+from mtm4f_lib.atomic import atomic_path
+from mtm4f_lib.reporting import save_figure, save_metrics, save_table
 
 
 def test_save_table_writes_three_formats(tmp_path):

@@ -9,7 +9,8 @@ from torch import nn
 from mtm4f_lib.data import complete_modality_split, load_dataset, validation_slice
 from mtm4f_lib.errors import MTM4FError
 from mtm4f_lib.evaluation import global_mean_rmse, rmse
-from mtm4f_lib.models import ModelConfig, run_mtm4f
+from mtm4f_lib.experiments import train_mtm4f
+from mtm4f_lib.models import ModelConfig
 from mtm4f_lib.runtime import keep_freed_memory
 from mtm4f_lib.training import TrainConfig, predict_rows, row_data, seeded, train_and_evaluate
 
@@ -46,7 +47,7 @@ def split(larger):
 
 @pytest.fixture(scope="module")
 def runs(larger, split):
-    return [run_mtm4f(larger, split, MODEL, TRAIN) for _ in range(2)]
+    return [train_mtm4f(larger, split, MODEL, TRAIN)[1] for _ in range(2)]
 
 
 def test_mtm4f_beats_the_global_mean(larger, split, runs):
@@ -119,7 +120,7 @@ def test_cuda_without_a_gpu_says_to_use_the_cpu(larger, split):
 
 @pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
 def test_mtm4f_trains_on_a_gpu(larger, split, runs):
-    gpu = run_mtm4f(larger, split, MODEL, replace(TRAIN, device="cuda"))
+    gpu = train_mtm4f(larger, split, MODEL, replace(TRAIN, device="cuda"))[1]
     ratings = larger.ratings["rating"].to_numpy()
     assert gpu.metrics["rmse"] <= 0.85 * global_mean_rmse(ratings[split.train], ratings[split.test])
     assert gpu.metrics["rmse"] == pytest.approx(runs[0].metrics["rmse"], abs=0.05)

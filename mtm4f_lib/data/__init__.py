@@ -4,7 +4,7 @@ from __future__ import annotations
 from ..errors import MTM4FError
 from .container import Modality, MultiModalDataset, Split
 from .files import resolve_data_dir
-from .modalities import ABBREVIATIONS, MODALITIES, abbreviate, all_subsets, parse_modalities
+from .modalities import ABBREVIATIONS, MODALITIES, abbreviate, all_subsets, parse_modalities, subset_label
 from .splits import complete_modality_split, missing_modality_masks, validation_slice
 from .tasks import AGE_LABELS, TASKS, available_tasks, task_labels
 
@@ -28,5 +28,5 @@ def load_dataset(name: str, data_dir=None, **options) -> MultiModalDataset:
 __all__ = [
     "ABBREVIATIONS", "AGE_LABELS", "DATASETS", "MODALITIES", "TASKS", "Modality", "MultiModalDataset", "Split",
     "abbreviate", "all_subsets", "available_tasks", "complete_modality_split", "load_dataset",
-    "missing_modality_masks", "parse_modalities", "task_labels", "validation_slice",
+    "missing_modality_masks", "parse_modalities", "subset_label", "task_labels", "validation_slice",
 ]

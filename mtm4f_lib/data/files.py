@@ -1,31 +1,37 @@
-"""Where the data lives: resolve the data directory, verify checksums, download archives."""
+"""Where the data lives: resolve the data directory, verify checksums, download every public source.
+
+Downloads land in a temporary folder inside the cache, are verified file by file against the
+catalog's MD5s, and only then are moved into place with one rename per source folder: a failed or
+corrupted download leaves nothing behind and stops with one error naming the file.
+"""
 from __future__ import annotations
 
 import hashlib
 import os
 import shutil
 import tempfile
+import urllib.error
 import urllib.request
 import zipfile
 from functools import lru_cache
 from pathlib import Path
 
+from tqdm.auto import tqdm
+
 from ..errors import DataError
-from .checksums import ARCHIVES, FOLDERS, MD5
+from ..paths import cache_root
+from .catalog import MD5, SOURCES, Source, base_urls, source_of
 
 ENV_VAR = "MTM4F_DATA"
+MOVIELENS = ("ml-100k", "ml-latest-small")
 
 
-def default_cache_dir() -> Path:
-    """Download cache: $MTM4F_CACHE or ~/.cache/mtm4f/data."""
-    return Path(os.environ.get("MTM4F_CACHE", Path.home() / ".cache" / "mtm4f")) / "data"
-
-
-def resolve_data_dir(data_dir=None, download: bool = True) -> Path:
+def resolve_data_dir(data_dir=None, download: bool = True, urls: dict[str, str] | None = None) -> Path:
     """The data directory: ``data_dir``, else $MTM4F_DATA, else the download cache.
 
-    With neither set, the GroupLens archives are downloaded into the cache when ``download``
-    is True; without internet this stops with a message that says how to point at local data.
+    With neither set, every source the cache lacks is downloaded into it when ``download`` is True
+    (``urls`` overrides host base URLs, see :mod:`.catalog`); without internet this stops with a
+    message that says how to point at local data.
     """
     chosen = data_dir or os.environ.get(ENV_VAR)
     if chosen:
@@ -33,31 +39,67 @@ def resolve_data_dir(data_dir=None, download: bool = True) -> Path:
         if not path.is_dir():
             raise DataError(f"Data directory {path} does not exist. Set {ENV_VAR} (or data_dir) to the folder that holds ml-100k/, ml-latest-small/, ...")
         return path
-    cache = default_cache_dir()
-    missing = [name for name in ARCHIVES if not (cache / name).is_dir()]
-    if missing and download:
-        for name in missing:
-            download_archive(name, cache)
-    if not cache.is_dir() or missing and not download:
-        raise DataError(f"No data: {ENV_VAR} is not set and {cache} holds no downloaded archives. Set {ENV_VAR} to your data folder, or run with internet to download MovieLens.")
+    cache = cache_root("data")
+    if download:
+        download_missing(cache, urls)
+    if not any((cache / name).is_dir() for name in MOVIELENS):
+        raise DataError(f"No data: {ENV_VAR} is not set and {cache} holds no downloaded sources. Set {ENV_VAR} to your data folder, or run with internet to download them.")
     return cache
 
 
-def download_archive(name: str, cache: Path) -> None:
-    """Fetch one GroupLens archive into ``cache``, unpack it and verify its checksums."""
-    url = ARCHIVES[name]
-    cache.mkdir(parents=True, exist_ok=True)
+def download_missing(cache: Path, urls: dict[str, str] | None = None) -> list[str]:
+    """Download every source whose folder ``cache`` lacks; the folders downloaded."""
+    missing = [s for s in SOURCES if not (Path(cache) / s.folder).is_dir()]
+    for source in missing:
+        download_source(source, Path(cache), urls)
+    return [s.folder for s in missing]
+
+
+def download_source(source: Source, cache: Path, urls: dict[str, str] | None = None) -> Path:
+    """Fetch one source into ``cache/<folder>``: download, verify every MD5, then rename into place."""
+    base = base_urls(urls)[source.host]
+    target = Path(cache) / source.folder
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=target.parent, prefix=f".{target.name}.download-") as tmp:
+        staged = Path(tmp) / "files"
+        staged.mkdir()
+        if source.archive:
+            archive = Path(tmp) / "archive.zip"
+            _fetch(f"{base}/{source.archive}", archive, source.folder)
+            _unpack(archive, source, staged)
+        else:
+            for name, remote in source.remote.items():
+                _fetch(f"{base}/{remote}", staged / name, f"{source.folder}/{name}")
+        for name in source.md5:
+            _check(staged / name, f"{source.folder}/{name}", source.expected(name), where="downloaded ")
+        os.replace(staged, target)
+    return target
+
+
+def _fetch(url: str, target: Path, what: str) -> None:
     try:
-        with tempfile.TemporaryDirectory(dir=cache) as tmp:
-            archive = Path(tmp) / f"{name}.zip"
-            print(f"Downloading {url} ...", flush=True)
-            urllib.request.urlretrieve(url, archive)
-            with zipfile.ZipFile(archive) as zf:
-                zf.extractall(tmp)
-            verify_files(Path(tmp), prefix=name)
-            shutil.move(str(Path(tmp) / name), str(cache / name))
-    except OSError as exc:
-        raise DataError(f"Could not download {url} ({exc}). Without internet, set {ENV_VAR} to a folder that holds {name}/.") from exc
+        with urllib.request.urlopen(url, timeout=60) as response, open(target, "wb") as out:
+            size = int(response.headers.get("Content-Length") or 0) or None
+            with tqdm(total=size, unit="B", unit_scale=True, desc=f"download {what}", leave=False) as bar:
+                for block in iter(lambda: response.read(1 << 20), b""):
+                    out.write(block)
+                    bar.update(len(block))
+    except (urllib.error.URLError, OSError) as exc:
+        raise DataError(f"Could not download {what} from {url} ({exc}). Check the connection and retry, or set {ENV_VAR} to a folder that holds {what.split('/')[0]}/.") from exc
+
+
+def _unpack(archive: Path, source: Source, staged: Path) -> None:
+    try:
+        with zipfile.ZipFile(archive) as zf:
+            members = set(zf.namelist())
+            for name in source.md5:
+                member = source.member_prefix + name
+                if member not in members:
+                    raise DataError(f"The downloaded archive for {source.folder}/ lacks {member}; the source has changed. Download {source.folder}/ by hand and set {ENV_VAR}.")
+                with zf.open(member) as src, open(staged / name, "wb") as dst:
+                    shutil.copyfileobj(src, dst)
+    except zipfile.BadZipFile as exc:
+        raise DataError(f"The download for {source.folder}/ is not a valid zip archive ({exc}); retry, or download it by hand and set {ENV_VAR}.") from exc
 
 
 def md5sum(path: Path) -> str:
@@ -73,16 +115,19 @@ def _verified(path: str, mtime: float, size: int) -> str:
     return md5sum(Path(path))
 
 
+def _check(path: Path, relative: str, expected: tuple[str, ...], where: str = "") -> None:
+    stat = path.stat()
+    actual = _verified(str(path), stat.st_mtime, stat.st_size)
+    if actual not in expected:
+        raise DataError(f"Checksum mismatch for {where}{relative} ({path}): md5 {actual}, expected {' or '.join(expected)}. The file is corrupted or a different release; replace it with a fresh copy (delete it and download again, or copy it again).")
+
+
 def data_file(data_dir: Path, relative: str) -> Path:
     """Path of a known data file after checking that it exists and that its MD5 is right."""
     path = Path(data_dir) / relative
     if not path.is_file():
-        raise DataError(f"Missing data file {path}. It belongs to {FOLDERS.get(relative.rsplit('/', 1)[0], 'the data folder')}; see `mtm4f data check`.")
-    stat = path.stat()
-    actual = _verified(str(path), stat.st_mtime, stat.st_size)
-    expected = MD5[relative] if isinstance(MD5[relative], tuple) else (MD5[relative],)
-    if actual not in expected:
-        raise DataError(f"Checksum mismatch for {path}: md5 {actual}, expected {' or '.join(expected)}. The file is corrupted or a different release; replace it with a fresh copy (delete it and re-download, or copy it again).")
+        raise DataError(f"Missing data file {path}. It belongs to {source_of(relative).description}; see `mtm4f data check`.")
+    _check(path, relative, MD5[relative])
     return path
 
 

@@ -32,6 +32,11 @@ def abbreviate(modalities) -> str:
     return "".join(m[0].upper() for m in parse_modalities(modalities))
 
 
+def subset_label(modalities) -> str:
+    """('audio', 'video') or 'AV' -> 'Audio + Video': how tables name a modality subset."""
+    return " + ".join(m.capitalize() for m in parse_modalities(modalities))
+
+
 def all_subsets() -> list[tuple[str, ...]]:
     """The 15 non-empty modality subsets, largest first, in the paper's table order."""
     ordered = []

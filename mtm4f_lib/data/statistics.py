@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from .container import MultiModalDataset
-from .modalities import MODALITIES, abbreviate, all_subsets
+from .modalities import MODALITIES, abbreviate, all_subsets, subset_label
 from .splits import complete_modality_split
 from .tasks import AGE_LABELS, age_group, available_tasks
 
@@ -92,7 +92,7 @@ def complete_modality_counts(ds: MultiModalDataset) -> pd.DataFrame:
     rows = []
     for subset in all_subsets():
         kept = complete_modality_split(ds, subset, verbose=False)
-        rows.append({"modalities": " + ".join(m.capitalize() for m in subset), "abbrev": abbreviate(subset), "train": len(kept.train), "test": len(kept.test), "items": int(ds.items_with(subset).sum())})
+        rows.append({"modalities": subset_label(subset), "abbrev": abbreviate(subset), "train": len(kept.train), "test": len(kept.test), "items": int(ds.items_with(subset).sum())})
     return pd.DataFrame(rows)
 
 

@@ -246,3 +246,15 @@ def user_vector_summary(ds: MultiModalDataset, threshold: float = 3.0) -> pd.Dat
         rows.append({"modality": name, "users": vectors.shape[0], "meta_dims": meta_dims, "item_dims": features.shape[1],
                      "dim": vectors.shape[1], "users_without_liked_item": int((counts == 0).sum()), "mean_liked_items": float(counts.mean())})
     return pd.DataFrame(rows)
+
+
+def embedding_metrics(ds: MultiModalDataset, seconds: dict[str, float], built, clip_status: str, probe: pd.DataFrame, users: pd.DataFrame,
+                      examples) -> dict:
+    """The numbers notebook 02 records: dimension, items and build seconds per modality, the probe's
+    F1 beside its two baselines, the user-vector widths, the example movies and the CLIP status."""
+    f1 = probe.assign(key=probe["modality"].str.replace(" w/o ", "_without_")).set_index("key")
+    scores = {f"{name}_f1_{k}": f1.loc[k, f"{col}_micro_f1"] for k in f1.index
+              for name, col in (("probe", "genre"), ("majority", "majority"), ("top_genre", "top_genre"))}
+    return {**{f"dim_{m}": ds.modalities[m].dim for m in MODALITIES}, **{f"items_{m}": ds.modalities[m].n_available for m in MODALITIES},
+            **{f"seconds_{m}": round(s, 3) for m, s in seconds.items()}, "built": sorted(built), "clip": clip_status, **scores,
+            "user_vector_dims": dict(zip(users["modality"], users["dim"])), "examples": list(ds.items["title"][examples])}

@@ -2,17 +2,15 @@
 
 A key names the dataset, the modality, the encoder, the encoder's version and a checksum of the
 inputs and settings. The key's hash names a ``.npy`` file (with a ``.json`` beside it listing the
-key parts) under the cache root: the ``root`` argument, else ``$MTM4F_CACHE/embeddings``, else
-``~/.cache/mtm4f/embeddings``. Files are written to a temporary name and moved into place with
-``os.replace``, so an interrupted build never leaves a half-written matrix behind.
+key parts) under the cache root: the ``root`` argument, else ``embeddings/`` of the package cache
+(``mtm4f_lib.paths``). Files are written atomically, so an interrupted build never leaves a
+half-written matrix behind.
 """
 from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
-import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Callable
@@ -20,6 +18,8 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
+from .. import paths
+from ..atomic import atomic_path, write_text
 from ..errors import MTM4FError
 
 
@@ -44,11 +44,8 @@ class EmbeddingKey:
 
 
 def cache_root(root=None) -> Path:
-    """The embedding cache folder: ``root``, else $MTM4F_CACHE/embeddings, else ~/.cache/mtm4f/embeddings."""
-    if root is not None:
-        return Path(root)
-    base = os.environ.get("MTM4F_CACHE")
-    return Path(base) / "embeddings" if base else Path.home() / ".cache" / "mtm4f" / "embeddings"
+    """The embedding cache folder: ``root``, else the ``embeddings`` folder of :func:`mtm4f_lib.paths.cache_root`."""
+    return Path(root) if root is not None else paths.cache_root("embeddings")
 
 
 def _feed(h, obj) -> None:
@@ -96,18 +93,6 @@ def input_checksum(*objects) -> str:
     return h.hexdigest()
 
 
-def _atomic_write(path: Path, write: Callable) -> None:
-    """Call ``write(file)`` on a temporary file in ``path``'s folder, then move it onto ``path``."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            write(handle)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def cached_embedding(key: EmbeddingKey, build: Callable[[], np.ndarray], root=None, force: bool = False) -> np.ndarray:
     """The matrix stored under ``key``; ``build()`` runs only when it is absent or ``force`` is True."""
     folder = cache_root(root)
@@ -117,8 +102,8 @@ def cached_embedding(key: EmbeddingKey, build: Callable[[], np.ndarray], root=No
     matrix = np.asarray(build())
     if matrix.ndim != 2 or not np.issubdtype(matrix.dtype, np.floating):
         raise MTM4FError(f"The builder for {key.dataset}/{key.modality} returned a {matrix.dtype} array of shape {matrix.shape}; it must return a 2-d float matrix.")
-    folder.mkdir(parents=True, exist_ok=True)
-    _atomic_write(path, lambda f: np.save(f, matrix))
-    meta = json.dumps({**asdict(key), "shape": list(matrix.shape), "dtype": matrix.dtype.str}, indent=1).encode()
-    _atomic_write(path.with_suffix(".json"), lambda f: f.write(meta))
+    with atomic_path(path) as tmp:
+        with open(tmp, "wb") as handle:
+            np.save(handle, matrix)
+    write_text(path.with_suffix(".json"), json.dumps({**asdict(key), "shape": list(matrix.shape), "dtype": matrix.dtype.str}, indent=1))
     return matrix

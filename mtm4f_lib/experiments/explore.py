@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..data import abbreviate, complete_modality_split
-from .grid_tables import Column, subset_label
+from ..data import abbreviate, complete_modality_split, subset_label
+from .grid_tables import Column
 from .profiles import Profile, get_profile
 from .runs import RunStore, prepared_dataset, run_grid
 

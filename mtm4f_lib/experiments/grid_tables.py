@@ -1,29 +1,36 @@
 """A paper table as a grid: rows are modality subsets, columns are model variants, cells are test RMSEs.
 
 Each table module lists its :class:`Column` s; :func:`make_table` turns them into run specs (one per
-row, column and seed of the profile), runs the grid through the run store, and writes
-``outputs/tables/table<N>_<dataset>.{csv,md,tex}`` (mean +- std over seeds, with the paper's value
-in a column labelled "paper"), the same as a dot plot in ``outputs/figures/table<N>_<dataset>.png``,
-and ``outputs/metrics/table<N>_<dataset>.json`` (every run's metrics, seconds and epochs).
+row, column and seed of the profile), runs the grid through the run store (or, with
+``from_metrics``, reads every run's numbers from the table's committed metrics file, checking that
+each run key is the one the grid asks for), and writes into the profile's outputs folder:
+``tables/table<N>_<dataset>.{csv,md,tex}`` (the CSV holds mean, std and n per cell and the paper's
+value; Markdown and LaTeX show "mean ± std"), a dot plot in ``figures/``, and ``metrics/`` with every
+run's metrics and full configuration and the table's provenance.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from ..data import available_tasks, complete_modality_split, parse_modalities
+from ..data import available_tasks, complete_modality_split, load_dataset, parse_modalities, subset_label
 from ..data.container import MultiModalDataset
+from ..errors import MTM4FError
 from ..models import ModelConfig
+from ..paths import profile_outputs
 from ..plots.tables import rmse_comparison_figure
-from ..reporting import DEFAULT_OUTPUTS, save_figure, save_metrics, save_table
+from ..provenance import provenance
+from ..reporting import save_figure, save_metrics, save_table
 from .paper_values import paper_value
 from .profiles import Profile, get_profile
 from .runs import RunSpec, RunStore, prepared_dataset, run_grid
 
 PAPER_DATASETS = ("ml100k", "mmtf")
-NAMES = {"A": "Audio", "M": "Meta", "S": "Subtitle", "V": "Video"}
+STATS = ("mean", "std", "n")
 
 
 @dataclass(frozen=True)
@@ -52,81 +59,124 @@ class Column:
         return RunSpec(dataset.name, ModelConfig(modalities=subset, tasks=tasks, **self.model), profile.train_config(seed))
 
 
-def subset_label(abbrev: str) -> str:
-    return " + ".join(NAMES[a] for a in abbrev)
-
-
 def grid_specs(dataset: MultiModalDataset, columns, profile: Profile) -> dict[tuple[str, str], list[RunSpec]]:
     """{(subset, column): [one spec per seed]} for the columns the dataset supports."""
     return {(subset, c.name): [c.spec(dataset, subset, profile, s) for s in profile.seeds]
             for subset in profile.subsets for c in columns if c.reason_unavailable(dataset) is None}
 
 
-def _cell(values: list[float]) -> str:
-    if len(values) == 1:
-        return f"{values[0]:.3f}"
-    return f"{np.mean(values):.3f} ± {np.std(values, ddof=1):.3f}"
+@dataclass(frozen=True)
+class GridTable:
+    """The numbers of a table: per row (subset) the kept counts, per column the RMSE's mean, std and n
+    over seeds and the paper's value; columns the dataset cannot run carry a reason instead."""
+
+    rows: pd.DataFrame          # index abbrev; modalities, train, test
+    cells: pd.DataFrame         # index abbrev; columns (label, 'mean' | 'std' | 'n')
+    paper: pd.DataFrame         # index abbrev; columns label (NaN where the paper has none); empty for synthetic
+    unavailable: dict[str, str]
+    labels: tuple[str, ...]     # the columns in the table's order
+
+    def means(self) -> pd.DataFrame:
+        """Our mean RMSE per subset and column that has numbers."""
+        return self.cells.xs("mean", axis=1, level=1)
+
+    def numbers(self) -> pd.DataFrame:
+        """One flat frame of numbers (the CSV): counts, then '<label> mean/std/n' and 'paper: <label>'."""
+        out = self.rows.reset_index()[["modalities", "abbrev", "train", "test"]]
+        for label in self.labels:
+            for stat in STATS:
+                out[f"{label} {stat}"] = self.cells[(label, stat)].to_numpy() if (label, stat) in self.cells else np.nan
+            if label in self.paper:
+                out[f"paper: {label}"] = self.paper[label].to_numpy()
+        return out
+
+    def shown(self) -> pd.DataFrame:
+        """The table as read: 'mean ± std' (or the one value), the reason for columns without numbers, '-' where the paper has none."""
+        out = self.rows.reset_index()[["modalities", "abbrev", "train", "test"]]
+        for label in self.labels:
+            out[label] = [self.unavailable[label]] * len(out) if label in self.unavailable else \
+                [format_cell(m, s, n) for m, s, n in self.cells[label][list(STATS)].itertuples(index=False)]
+            if label in self.paper:
+                out[f"paper: {label}"] = ["-" if np.isnan(v) else f"{v:.3f}" for v in self.paper[label]]
+        return out
 
 
-def table_frame(number: int, dataset: MultiModalDataset, columns, profile: Profile, specs, records) -> pd.DataFrame:
-    """The table: one row per subset, 'mean ± std' per column, the paper's value beside each (real datasets)."""
-    rows = []
-    for subset in profile.subsets:
-        train, test = complete_modality_split(dataset, parse_modalities(subset), verbose=False).counts
-        row = {"modalities": subset_label(subset), "abbrev": subset, "train": train, "test": test}
-        for c in columns:
-            reason = c.reason_unavailable(dataset)
-            row[c.label] = reason or _cell([records[s.key]["result"]["metrics"]["rmse"] for s in specs[(subset, c.name)]])
-            if dataset.name in PAPER_DATASETS:
-                paper = paper_value(number, subset, c.name)
-                row[f"paper: {c.label}"] = "-" if paper is None else f"{paper:.3f}"
-        rows.append(row)
-    return pd.DataFrame(rows)
-
-
-def comparison_frames(table: pd.DataFrame, columns) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(our mean RMSE, the paper's RMSE) per subset (rows) and column label, NaN where either has none."""
-    def number(value) -> float:
-        try:
-            return float(str(value).split(" ")[0])
-        except ValueError:
-            return float("nan")
-
-    labels = [c.label for c in columns]
-    ours = table.set_index("abbrev")[labels].map(number)
-    paper_labels = {f"paper: {c}": c for c in labels if f"paper: {c}" in table}
-    paper = table.set_index("abbrev")[list(paper_labels)].map(number).rename(columns=paper_labels)
-    return ours.dropna(axis=1, how="all"), paper
+def format_cell(mean: float, std: float, n: int) -> str:
+    return f"{mean:.3f}" if n == 1 else f"{mean:.3f} ± {std:.3f}"
 
 
 def run_summary(specs, records) -> list[dict]:
-    """Per run: subset, column, seed, metrics, best epoch, epochs run and seconds."""
+    """Per run: subset, column, seed, key, test metrics, best validation RMSE, best epoch, epochs, seconds, and its configs."""
     out = []
     for (subset, column), runs in specs.items():
         for spec in runs:
             result = records[spec.key]["result"]
             out.append({"subset": subset, "column": column, "seed": spec.train.seed, "key": spec.key, **result["metrics"],
                         "val_rmse": result["val_rmse"], "best_epoch": result["best_epoch"], "epochs": len(result["history"]),
-                        "seconds": round(result["seconds"], 2)})
+                        "seconds": round(result["seconds"], 2), "model": asdict(spec.model), "train": asdict(spec.train)})
     return out
 
 
-def make_table(number: int, dataset_name: str, columns, profile="quick", data_dir=None, outputs_dir=DEFAULT_OUTPUTS,
-               workers: int = 1, store: RunStore | None = None, progress: bool = True) -> tuple[pd.DataFrame, list[dict]]:
-    """Run (or read from the store) every run of the table and write it; returns (table, per-run summary)."""
+def summary_from_metrics(specs, path: Path) -> list[dict]:
+    """The per-run numbers of a metrics file written by :func:`make_table`, for exactly the grid's runs.
+
+    Every spec's key must be in the file (a changed config or results version changes the key),
+    so a table rebuilt this way holds the numbers those very runs measured.
+    """
+    if not Path(path).is_file():
+        raise MTM4FError(f"No metrics file {path} to rebuild the table from; run the grid instead (without --from-metrics).")
+    stored = {run["key"]: run for run in json.loads(Path(path).read_text())["runs"]}
+    wanted = [(cell, spec) for cell, runs in specs.items() for spec in runs]
+    missing = [f"{cell[0]}/{cell[1]} seed {spec.train.seed}" for cell, spec in wanted if spec.key not in stored]
+    if missing:
+        raise MTM4FError(f"{path} lacks {len(missing)} run(s) of this grid (e.g. {missing[:3]}); their configs changed or they were never run. Run the grid instead.")
+    return [{**stored[spec.key], "subset": cell[0], "column": cell[1], "model": asdict(spec.model), "train": asdict(spec.train)} for cell, spec in wanted]
+
+
+def grid_table(number: int, dataset: MultiModalDataset, columns, profile: Profile, summary: list[dict]) -> GridTable:
+    """The table's numbers from the per-run summary."""
+    runs = pd.DataFrame(summary)
+    stats = runs.groupby(["subset", "column"])["rmse"].agg(mean="mean", std=lambda v: v.std(ddof=1), n="count")
+    cells = pd.DataFrame(index=pd.Index(profile.subsets, name="abbrev"))
+    for c in columns:
+        if c.name in stats.index.get_level_values("column"):
+            for stat in STATS:
+                cells[(c.label, stat)] = stats.xs(c.name, level="column")[stat].reindex(profile.subsets).to_numpy()
+    cells.columns = pd.MultiIndex.from_tuples(cells.columns) if len(cells.columns) else pd.MultiIndex.from_tuples([], names=[None, None])
+    counts = [complete_modality_split(dataset, parse_modalities(s), verbose=False).counts for s in profile.subsets]
+    rows = pd.DataFrame({"modalities": [subset_label(s) for s in profile.subsets], "train": [c[0] for c in counts], "test": [c[1] for c in counts]},
+                        index=cells.index)
+    paper = pd.DataFrame({c.label: [np.nan if (v := paper_value(number, s, c.name)) is None else v for s in profile.subsets] for c in columns},
+                         index=cells.index) if dataset.name in PAPER_DATASETS else pd.DataFrame(index=cells.index)
+    unavailable = {c.label: reason for c in columns if (reason := c.reason_unavailable(dataset)) is not None}
+    return GridTable(rows, cells, paper, unavailable, tuple(c.label for c in columns))
+
+
+def make_table(number: int, dataset_name: str, columns, profile="quick", data_dir=None, outputs_dir=None, workers: int = 1,
+               store: RunStore | None = None, progress: bool = True, from_metrics: bool = False,
+               defined_in: str = "", notebook: str = "") -> tuple[GridTable, list[dict]]:
+    """Run (or read from the store, or with ``from_metrics`` from the committed metrics) every run of the table and write it.
+
+    Returns (table numbers, per-run summary). ``outputs_dir`` is the outputs root; files go to its ``<profile>/`` folder.
+    """
     profile = get_profile(profile)
-    dataset = prepared_dataset(dataset_name, data_dir)
-    specs = grid_specs(dataset, columns, profile)
-    records = run_grid([s for runs in specs.values() for s in runs], store, data_dir, workers, progress)
-    table = table_frame(number, dataset, columns, profile, specs, records)
-    summary = run_summary(specs, records)
-    meta = {"table": number, "dataset": dataset_name, "profile": profile.name, "seeds": list(profile.seeds),
-            "protocol": "complete-modality", "metric": "test RMSE (mean ± std over seeds)"}
-    if profile.device != "cpu":
-        meta["device"] = profile.device
+    folder = profile_outputs(profile.name, outputs_dir)
     name = f"table{number}_{dataset_name}"
-    save_table(table, name, outputs_dir, meta)
-    ours, paper = comparison_frames(table, columns)
-    save_figure(rmse_comparison_figure(ours, paper, f"Table {number}, {dataset_name} ({profile.name} profile, seeds {list(profile.seeds)})"), name, outputs_dir)
-    save_metrics({**meta, "runs": summary, "total_seconds": round(sum(r["seconds"] for r in summary), 1)}, name, outputs_dir)
+    dataset = load_dataset(dataset_name, data_dir=data_dir) if from_metrics else prepared_dataset(dataset_name, data_dir)  # no embeddings needed to read numbers
+    specs = grid_specs(dataset, columns, profile)
+    if from_metrics:
+        summary = summary_from_metrics(specs, folder / "metrics" / f"{name}.json")
+    else:
+        summary = run_summary(specs, run_grid([s for runs in specs.values() for s in runs], store, data_dir, workers, progress))
+    table = grid_table(number, dataset, columns, profile, summary)
+    origin = "per-run numbers of the committed metrics file (rebuilt without training)" if from_metrics else "run store (trained or read back)"
+    seeds = " ".join(map(str, profile.seeds))
+    meta = {"table": number, "dataset": dataset_name, "profile": profile.name, "seeds": list(profile.seeds),
+            "protocol": "complete-modality", "metric": "test RMSE (mean ± std over seeds)", "defined in": defined_in, "shown in": f"notebooks/{notebook}.ipynb",
+            "regenerate": f"mtm4f tables --table {number} --profile {profile.name} --seeds {seeds}" + ("" if profile.device == "cpu" else f" --device {profile.device}")}
+    save_table(table.numbers(), name, folder, meta, float_format="{:.4f}", shown=table.shown())
+    title = f"Table {number}, {dataset_name} ({profile.name} profile, seeds {list(profile.seeds)})"
+    save_figure(rmse_comparison_figure(table.means(), table.paper, title), name, folder)
+    save_metrics({**meta, **provenance(meta["regenerate"], profile.device), "runs from": origin, "runs": summary,
+                  "total_seconds": round(sum(r["seconds"] for r in summary), 1)}, name, folder)
     return table, summary

@@ -19,15 +19,16 @@ from importlib.metadata import version
 from multiprocessing import get_context
 from pathlib import Path
 
+import numpy as np
 from tqdm.auto import tqdm
 
+from ..atomic import write_text
 from ..data import complete_modality_split, load_dataset
-from ..data.container import MultiModalDataset
-from ..embeddings.cache import cache_root
+from ..data.container import MultiModalDataset, Split
 from ..errors import MTM4FError
-from ..models import MTM4F, ModelConfig, fit_mtm4f
-from ..reporting import atomic_path
-from ..training import TrainConfig
+from ..models import MTM4F, ModelConfig
+from ..paths import cache_root
+from ..training import RunResult, TrainConfig, train_and_evaluate
 
 RESULTS_VERSION = "2"
 PROTOCOLS = ("complete",)
@@ -65,8 +66,8 @@ class RunSpec:
 
 
 def runs_root(root=None) -> Path:
-    """The run store folder: ``root``, else ``runs/`` beside the embedding cache ($MTM4F_CACHE)."""
-    return Path(root) if root is not None else cache_root().parent / "runs"
+    """The run store folder: ``root``, else the ``runs`` folder of the package cache ($MTM4F_CACHE)."""
+    return Path(root) if root is not None else cache_root("runs")
 
 
 class RunStore:
@@ -83,8 +84,7 @@ class RunStore:
         return json.loads(path.read_text()) if path.is_file() else None
 
     def put(self, spec: RunSpec, record: dict) -> None:
-        with atomic_path(self.path(spec)) as tmp:
-            tmp.write_text(json.dumps(record, indent=1, sort_keys=True))
+        write_text(self.path(spec), json.dumps(record, indent=1, sort_keys=True))
 
 
 def prepared_dataset(name: str, data_dir=None) -> MultiModalDataset:
@@ -100,25 +100,40 @@ def _prepared_dataset(name: str, data_dir: str | None) -> MultiModalDataset:
     return dataset if name == "synthetic" else embed_dataset(dataset, progress=False)[0]
 
 
+def train_mtm4f(dataset: MultiModalDataset, split: Split, model_config: ModelConfig, train_config: TrainConfig,
+                user_features: np.ndarray | None = None, progress: bool = False) -> tuple[MTM4F, RunResult]:
+    """Train and test one MTM4F model on ``split`` (validation slice carved from its training rows);
+    the trained model (best validation state) and its result. The model serves the split's items only."""
+    served = np.unique(dataset.ratings["item"].to_numpy()[np.concatenate([split.train, split.test])])
+    built = []
+
+    def build(ds: MultiModalDataset, rows: np.ndarray) -> MTM4F:
+        built.append(MTM4F.from_dataset(ds, rows, model_config, user_features, served))
+        return built[-1]
+
+    result = train_and_evaluate(dataset, split, build, train_config, progress)
+    return built[0], result
+
+
 def train_spec(spec: RunSpec, data_dir: str | None = None, progress: bool = False) -> tuple[MTM4F, dict]:
     """Train and test one spec; the trained model and the record stored for it (JSON types only)."""
     dataset = prepared_dataset(spec.dataset, data_dir)
     split = complete_modality_split(dataset, spec.model.modalities, verbose=False)
-    model, result = fit_mtm4f(dataset, split, spec.model, spec.train, progress=progress)
+    model, result = train_mtm4f(dataset, split, spec.model, spec.train, progress=progress)
     record = {"key": spec.key, "spec": asdict(spec), "result": result.to_dict(), "results_version": RESULTS_VERSION,
               "versions": {p: version(p) for p in ("mtm4f", "torch", "torch_geometric")}, "finished": time.strftime("%Y-%m-%dT%H:%M:%S")}
     return model, json.loads(json.dumps(record))  # the record exactly as the store will read it back
 
 
-def execute(spec: RunSpec, data_dir: str | None = None, progress: bool = False) -> dict:
-    """Train and test one spec; the record stored for it."""
-    return train_spec(spec, data_dir, progress)[1]
+def train_stored(spec: RunSpec, data_dir: str | None = None, store: RunStore | None = None, progress: bool = False) -> tuple[MTM4F, dict]:
+    """:func:`train_spec`, then put the record in the run store (later tables and look-ups reuse it)."""
+    model, record = train_spec(spec, data_dir, progress)
+    (store or RunStore()).put(spec, record)
+    return model, record
 
 
-def _execute_and_store(spec: RunSpec, root: str, data_dir: str | None) -> dict:
-    record = execute(spec, data_dir)
-    RunStore(root).put(spec, record)
-    return record
+def _train_and_store(spec: RunSpec, root: str, data_dir: str | None) -> dict:
+    return train_stored(spec, data_dir, RunStore(root))[1]
 
 
 def run_grid(specs, store: RunStore | None = None, data_dir=None, workers: int = 1, progress: bool = True) -> dict[str, dict]:
@@ -135,11 +150,11 @@ def run_grid(specs, store: RunStore | None = None, data_dir=None, workers: int =
     if workers <= 1:
         for spec in todo:
             bar.set_postfix_str(f"{spec.dataset} {''.join(m[0].upper() for m in spec.model.modalities)}")
-            records[spec.key] = _execute_and_store(spec, str(store.root), data_dir)
+            records[spec.key] = _train_and_store(spec, str(store.root), data_dir)
             bar.update()
     else:
         with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
-            futures = [pool.submit(_execute_and_store, spec, str(store.root), data_dir) for spec in todo]
+            futures = [pool.submit(_train_and_store, spec, str(store.root), data_dir) for spec in todo]
             for future in as_completed(futures):
                 record = future.result()
                 records[record["key"]] = record

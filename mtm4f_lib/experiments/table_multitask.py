@@ -7,9 +7,9 @@ demographics, so its t1..t4 columns say so, and a shared-private {t1, t2} column
 from __future__ import annotations
 
 from ..data import TASKS
-from .grid_tables import Column, make_table
+from .grid_tables import Column
 
-TABLE_NUMBER = {"ml100k": 3, "mmtf": 4, "synthetic": 3}
+TITLE = "RMSE per modality subset: fully shared and shared-private multi-task networks"
 T1T2 = ("rating", "genre")
 COLUMNS = (
     Column("fs_t1t2", "FS {t1,t2}", {"fusion": "all", "multitask": "fs"}, T1T2),
@@ -22,8 +22,3 @@ COLUMNS = (
 def columns_for(dataset: str) -> tuple[Column, ...]:
     """The paper's three columns; SP {t1,t2} only where t3, t4 do not exist (mmtf)."""
     return COLUMNS if dataset == "mmtf" else COLUMNS[:3]
-
-
-def make(dataset: str, profile="quick", **options):
-    """Run and write Table 3 (ml100k) or 4 (mmtf); options go to ``grid_tables.make_table``."""
-    return make_table(TABLE_NUMBER[dataset], dataset, columns_for(dataset), profile, **options)

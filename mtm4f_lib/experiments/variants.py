@@ -17,8 +17,8 @@ import pandas as pd
 from ..errors import MTM4FError
 from ..models import ModelConfig
 from ..training import TrainConfig
-from .columns import find_column
 from .profiles import Profile, get_profile
+from .registry import find_column
 from .runs import RunSpec, RunStore, prepared_dataset, run_grid
 
 BASE = "base"

@@ -118,6 +118,10 @@ class ModelConfig:
         if not 0 <= self.dropout < 1:
             raise MTM4FError(f"ModelConfig.dropout must lie in [0, 1), got {self.dropout}.")
 
+    def user_dim(self, user_feature_dim: int = 0) -> int:
+        """Width of the user vector: learnt embedding, provided features (``user_feature_dim`` wide) and the liked-item mean."""
+        return self.user_embedding_dim + user_feature_dim + (self.item_dim if self.user_history == "liked" else 0)
+
     def weight(self, task: str) -> float:
         """alpha_t of ``task``."""
         return self.task_weights[self.tasks.index(task)]

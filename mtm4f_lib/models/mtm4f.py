@@ -20,9 +20,8 @@ import torch
 from torch import nn
 from torch_geometric.utils import subgraph
 
-from ..data import MultiModalDataset, Split
+from ..data import MultiModalDataset
 from ..errors import MTM4FError
-from ..training import RunResult, TrainConfig, train_and_evaluate
 from .centralnet import CENTRAL, CentralNet
 from .config import ModelConfig
 from .gat import ItemGAT
@@ -46,7 +45,7 @@ class MTM4F(nn.Module):
             raise MTM4FError("Pass a user-feature matrix exactly when ModelConfig.user_features names one.")
         if (liked is None) != (config.user_history == "none"):
             raise MTM4FError("Pass the liked-item matrix exactly when ModelConfig.user_history is 'liked'.")
-        user_dim = config.user_embedding_dim + (0 if user_features is None else user_features.shape[1]) + (0 if liked is None else config.item_dim)
+        user_dim = config.user_dim(0 if user_features is None else user_features.shape[1])
         if user_dim == 0:
             raise MTM4FError("The model needs a user vector: set user_embedding_dim > 0 or pass user features.")
         self.config = config
@@ -152,26 +151,3 @@ class MTM4F(nn.Module):
     def predict(self, users: torch.Tensor, items: torch.Tensor) -> dict[str, torch.Tensor]:
         """Task predictions of the central branch: rating, genre/gender probabilities, age-group probabilities."""
         return self.objective.predictions(self._raw_outputs(users, self._local(items), central_only=True)[1])
-
-
-def fit_mtm4f(dataset: MultiModalDataset, split: Split, model_config: ModelConfig, train_config: TrainConfig,
-              user_features: np.ndarray | None = None, progress: bool = False) -> tuple[MTM4F, RunResult]:
-    """Train and test one MTM4F model on ``split``; the trained model (best validation state) and its result.
-
-    The model serves the items of the split's rows only (an item without ratings there costs nothing).
-    """
-    built = []
-    served = np.unique(dataset.ratings["item"].to_numpy()[np.concatenate([split.train, split.test])])
-
-    def build(ds: MultiModalDataset, rows: np.ndarray) -> MTM4F:
-        built.append(MTM4F.from_dataset(ds, rows, model_config, user_features, served))
-        return built[-1]
-
-    result = train_and_evaluate(dataset, split, build, train_config, progress)
-    return built[0], result
-
-
-def run_mtm4f(dataset: MultiModalDataset, split: Split, model_config: ModelConfig, train_config: TrainConfig,
-              user_features: np.ndarray | None = None, progress: bool = False) -> RunResult:
-    """Train and test one MTM4F model on ``split`` (validation slice carved from its training rows)."""
-    return fit_mtm4f(dataset, split, model_config, train_config, user_features, progress)[1]

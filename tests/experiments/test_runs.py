@@ -44,8 +44,8 @@ def test_grid_runs_once_and_resumes(tmp_path, monkeypatch):
     assert stored["result"]["metrics"] == first[specs[0].key]["result"]["metrics"] and stored["spec"]["dataset"] == "synthetic"
 
     calls = []
-    real_execute = runs.execute
-    monkeypatch.setattr(runs, "execute", lambda spec, data_dir=None: calls.append(spec.key) or real_execute(spec, data_dir))
+    real_train = runs.train_spec
+    monkeypatch.setattr(runs, "train_spec", lambda spec, data_dir=None, progress=False: calls.append(spec.key) or real_train(spec, data_dir))
     both = run_grid(specs + specs[:1], store, progress=False)
     assert calls == [specs[1].key]  # the stored run is read back, the missing one trained once
     assert both[specs[0].key]["result"] == first[specs[0].key]["result"]

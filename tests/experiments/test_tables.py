@@ -1,13 +1,13 @@
 """Table modules turn their columns into grids and write tables from the runs."""
+import json
 from dataclasses import replace
 
-import numpy as np
 import pandas as pd
 import pytest
 
-from mtm4f_lib.experiments import table_fusion, table_multitask
+from mtm4f_lib.experiments import get_table, table_fusion, table_multitask
 from mtm4f_lib.experiments.grid_tables import grid_specs
-from mtm4f_lib.experiments.paper_values import ROWS, paper_value
+from mtm4f_lib.experiments.paper_values import PAPER, ROWS, paper_value
 from mtm4f_lib.experiments.profiles import PROFILES, get_profile
 from mtm4f_lib.experiments.runs import RunStore
 from mtm4f_lib.errors import MTM4FError
@@ -22,9 +22,13 @@ def test_paper_profile_covers_the_15_subsets_with_3_seeds():
         get_profile("huge")
 
 
-def test_paper_values_are_the_published_cells():
-    assert paper_value(1, "AMSV", "all_standard") == 0.930 and paper_value(4, "AMSV", "sp_t1t4") == 0.961
-    assert paper_value(1, "A", "fuse_clip") is None
+def test_paper_values_cover_every_cell_of_tables_1_to_4():
+    for number, table in PAPER.items():
+        assert list(table) == list(ROWS)  # the 15 rows, in the paper's order
+        values = [v for row in table.values() for v in row.values()]
+        assert len(values) == 15 * 3 and all(v is None or 0.9 < v < 1.2 for v in values)
+    assert [k for k, v in PAPER[1]["A"].items() if v is None] == ["fuse_clip"]  # the paper has no CLIP vector for audio alone
+    assert paper_value(1, "AMSV", "no_such_column") is None
 
 
 def test_fusion_and_multitask_tables_share_the_sp_all_runs(synthetic):
@@ -37,28 +41,29 @@ def test_fusion_and_multitask_tables_share_the_sp_all_runs(synthetic):
 
 def test_tables_are_written_from_runs(synthetic, tmp_path):
     store = RunStore(tmp_path / "runs")
-    table, summary = table_fusion.make("synthetic", TINY, outputs_dir=tmp_path, store=store, progress=False)
-    assert list(table["abbrev"]) == ["AMSV", "V"]
-    assert (table["CNet_fuse CLIP"] == "n/a: no CLIP weights").all()
-    assert all(0.3 < float(v) < 2.0 for v in table["CNet_all standard"])
+    table, summary = get_table(1).make(TINY, "synthetic", outputs_dir=tmp_path, store=store, progress=False)
+    shown = table.shown()
+    assert list(shown["abbrev"]) == ["AMSV", "V"] and (shown["CNet_fuse CLIP"] == "n/a: no CLIP weights").all()
+    means = table.means()
+    assert list(means.columns) == ["CNet_fuse standard", "CNet_all standard"] and means.stack().between(0.3, 2.0).all()
+    assert shown.loc[0, "CNet_all standard"] == f"{means.loc['AMSV', 'CNet_all standard']:.3f}"  # one seed: no ± part
     assert len(summary) == 4 and all(r["seconds"] > 0 for r in summary)
-    written = pd.read_csv(tmp_path / "tables" / "table1_synthetic.csv")
+    folder = tmp_path / "quick"
+    written = pd.read_csv(folder / "tables" / "table1_synthetic.csv")
     assert written["train"].iloc[0] <= written["train"].iloc[1]  # AMSV keeps no more ratings than V alone
-    assert (tmp_path / "metrics" / "table1_synthetic.json").is_file()
-    assert (tmp_path / "figures" / "table1_synthetic.png").stat().st_size > 10_000
+    assert written["CNet_all standard mean"].tolist() == means["CNet_all standard"].tolist()  # numbers, not text
+    header = (folder / "tables" / "table1_synthetic.md").read_text().splitlines()[0]
+    assert "defined in: mtm4f_lib.experiments.table_fusion" in header and "regenerate: mtm4f tables --table 1 --profile quick --seeds 0" in header
+    metrics = json.loads((folder / "metrics" / "table1_synthetic.json").read_text())
+    assert metrics["runs"][0]["model"]["fusion"] in ("fuse", "all") and metrics["runs"][0]["train"]["max_epochs"] == 2
+    assert metrics["versions"]["torch"].startswith("2.13") and metrics["device"] == "cpu" and len(metrics["commit"]) >= 7
+    assert (folder / "figures" / "table1_synthetic.png").stat().st_size > 10_000
 
-    table3, summary3 = table_multitask.make("synthetic", TINY, outputs_dir=tmp_path, store=store, progress=False)
+    table3, summary3 = get_table(3).make(TINY, "synthetic", outputs_dir=tmp_path, store=store, progress=False)
     shared = {r["key"] for r in summary} & {r["key"] for r in summary3}
-    assert len(shared) == 2 and list(table3.columns[4:]) == ["FS {t1,t2}", "FS {t1..t4}", "SP {t1..t4}"]
+    assert len(shared) == 2 and list(table3.shown().columns[4:]) == ["FS {t1,t2}", "FS {t1..t4}", "SP {t1..t4}"]
 
-
-def test_comparison_frames_read_our_means_and_the_paper():
-    from mtm4f_lib.experiments.grid_tables import comparison_frames
-
-    table = pd.DataFrame({"abbrev": ["AMSV", "A"], "CNet_fuse standard": ["0.940 ± 0.004", "0.950"], "paper: CNet_fuse standard": ["0.936", "0.989"],
-                          "CNet_fuse CLIP": ["n/a: no CLIP weights"] * 2, "paper: CNet_fuse CLIP": ["0.936", "-"],
-                          "CNet_all standard": ["0.930", "0.960"], "paper: CNet_all standard": ["0.930", "0.984"]})
-    ours, paper = comparison_frames(table, table_fusion.COLUMNS)
-    assert list(ours.columns) == ["CNet_fuse standard", "CNet_all standard"]  # the all-n/a CLIP column is dropped
-    assert ours.loc["AMSV", "CNet_fuse standard"] == 0.940 and paper.loc["A", "CNet_all standard"] == 0.984
-    assert np.isnan(paper.loc["A", "CNet_fuse CLIP"])
+    rebuilt, _ = get_table(1).make(TINY, "synthetic", outputs_dir=tmp_path, from_metrics=True, progress=False)
+    pd.testing.assert_frame_equal(rebuilt.numbers(), table.numbers())
+    with pytest.raises(MTM4FError, match=r"lacks 4 run.*AMSV/fuse_standard seed 1"):
+        get_table(1).make(replace(TINY, seeds=(0, 1)), "synthetic", outputs_dir=tmp_path, from_metrics=True, progress=False)

@@ -8,7 +8,7 @@ from mtm4f_lib.cli import main
 from mtm4f_lib.errors import MTM4FError
 from mtm4f_lib.experiments.profiles import PROFILES
 from mtm4f_lib.experiments.runs import RunStore
-from mtm4f_lib.experiments.columns import find_column
+from mtm4f_lib.experiments.registry import find_column
 from mtm4f_lib.experiments.variants import compare_variants, parse_variant, variant_spec
 
 TINY = replace(PROFILES["quick"], subsets=("AV",), seeds=(0, 1), max_epochs=2, patience=1)
@@ -50,7 +50,7 @@ def test_variants_command(tmp_path, monkeypatch, capsys):
     argv = ["variants", "--dataset", "synthetic", "--column", "fs_t1t2", "--subset", "V", "--variant", "base", "dropout=0.0",
             "--seeds", "0", "--workers", "1", "--outputs-dir", str(tmp_path / "out")]
     assert main(argv) == 0
-    written = pd.read_csv(tmp_path / "out" / "tables" / "variants_synthetic_fs_t1t2_V.csv")
+    written = pd.read_csv(tmp_path / "out" / "quick" / "tables" / "variants_synthetic_fs_t1t2_V.csv")
     assert set(written["variant"]) == {"base", "dropout=0.0"} and "written:" in capsys.readouterr().out
     assert main(["variants", "--dataset", "synthetic", "--column", "sp_t1t4", "--variant", "nosuch=1"]) == 2
     assert "field=value" in capsys.readouterr().err

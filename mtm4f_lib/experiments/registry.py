@@ -1,0 +1,65 @@
+"""The paper's tables: number, dataset, the module that defines the grid, and the notebook that shows it.
+
+The CLI's choices, the bench, ``reproduce`` and the notebooks read this one registry; a new table is
+one more entry here and its module.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import ModuleType
+
+from ..errors import MTM4FError
+from . import table_fusion, table_multitask
+from .grid_tables import Column, make_table
+
+
+@dataclass(frozen=True)
+class TableDef:
+    """One paper table: its grid module (``COLUMNS``, ``columns_for(dataset)``, ``TITLE``), dataset and notebook."""
+
+    number: int
+    dataset: str
+    module: ModuleType
+    notebook: str
+
+    @property
+    def title(self) -> str:
+        return self.module.TITLE
+
+    def columns(self, dataset: str | None = None) -> tuple[Column, ...]:
+        return self.module.columns_for(dataset or self.dataset)
+
+    def make(self, profile="quick", dataset: str | None = None, **options):
+        """Run and write the table (``dataset`` may swap in 'synthetic'); options go to ``grid_tables.make_table``."""
+        dataset = dataset or self.dataset
+        return make_table(self.number, dataset, self.columns(dataset), profile, defined_in=self.module.__name__, notebook=self.notebook, **options)
+
+
+TABLES: dict[int, TableDef] = {
+    1: TableDef(1, "ml100k", table_fusion, "03_fusion"),
+    2: TableDef(2, "mmtf", table_fusion, "03_fusion"),
+    3: TableDef(3, "ml100k", table_multitask, "04_multitask"),
+    4: TableDef(4, "mmtf", table_multitask, "04_multitask"),
+}
+
+
+def get_table(number: int) -> TableDef:
+    if number not in TABLES:
+        raise MTM4FError(f"No table {number}; tables are {sorted(TABLES)}.")
+    return TABLES[number]
+
+
+def table_in(notebook: str, dataset: str) -> TableDef:
+    """The table a notebook shows for ``dataset``; 'synthetic' (tests, teaching) gets the ml100k one."""
+    chosen = [t for t in TABLES.values() if t.notebook == notebook and t.dataset == ("ml100k" if dataset == "synthetic" else dataset)]
+    if not chosen:
+        raise MTM4FError(f"Notebook {notebook} shows no table for dataset {dataset!r}.")
+    return chosen[0]
+
+
+def find_column(name: str) -> Column:
+    """A column of the registered tables by its name (e.g. 'sp_t1t4', 'fuse_standard')."""
+    columns = {c.name: c for t in TABLES.values() for c in t.module.COLUMNS}
+    if name not in columns:
+        raise MTM4FError(f"Unknown column {name!r}; use one of {sorted(columns)}.")
+    return columns[name]
