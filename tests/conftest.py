@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
 
+from mtm4f_lib.cli import main
 from mtm4f_lib.data import load_dataset
 
 REPO = Path(__file__).resolve().parents[1]
@@ -37,3 +39,13 @@ def ml100k(data_dir):
 @pytest.fixture(scope="session")
 def mmtf(data_dir):
     return load_dataset("mmtf", data_dir=data_dir)
+
+
+@pytest.fixture(scope="session")
+def quick_outputs(data_dir, tmp_path_factory) -> Path:
+    """`mtm4f reproduce --profile quick` for both datasets (notebooks 01-04), run once into an outputs root
+    that also holds a copy of the committed paper results; returns that root."""
+    root = tmp_path_factory.mktemp("outputs")
+    shutil.copytree(REPO / "outputs" / "paper", root / "paper")
+    assert main(["reproduce", "--profile", "quick", "--dataset", "ml100k", "mmtf", "--data-dir", str(data_dir), "--outputs-dir", str(root)]) == 0
+    return root

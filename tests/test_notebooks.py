@@ -1,46 +1,62 @@
-"""Every notebook is committed without outputs and has a parameters cell; notebooks 01 and 02 run for both datasets."""
+"""Notebooks: committed without outputs, thin, parameterised; the quick reproduce of 01 and 02 for both
+datasets; every notebook on `synthetic` without real data; papermill from any working directory."""
+import hashlib
 import json
+import os
+import subprocess
+import sys
 
 import pandas as pd
 import pytest
 
-from mtm4f_lib.notebooks import REPO
 from mtm4f_lib.notebooks import available_notebooks, run_notebook
+from mtm4f_lib.paths import REPO
 
 NOTEBOOKS = available_notebooks()
 
 
+def digests(folder) -> dict[str, str]:
+    """MD5 of every file under ``folder``, by relative path."""
+    return {str(p.relative_to(folder)): hashlib.md5(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
-def test_committed_without_outputs_and_parameterised(notebook):
+def test_committed_without_outputs_parameterised_and_thin(notebook):
     cells = json.loads(notebook.read_text())["cells"]
     code = [c for c in cells if c["cell_type"] == "code"]
     assert all(not c.get("outputs") and c.get("execution_count") is None for c in code)
     params = [c for c in code if "parameters" in c.get("metadata", {}).get("tags", [])]
-    assert len(params) == 1 and "dataset" in "".join(params[0]["source"])
+    assert len(params) == 1 and "dataset" in "".join(params[0]["source"]) and 'outputs_dir = None' in "".join(params[0]["source"])
+    assert max(len("".join(c["source"]).splitlines()) for c in code) <= 15
+
+
+@pytest.mark.notebook
+def test_quick_reproduce_leaves_the_paper_outputs_untouched(quick_outputs):
+    assert digests(quick_outputs / "paper") == digests(REPO / "outputs" / "paper")
+    executed = sorted(p.name for p in (quick_outputs / "quick" / "executed").iterdir())
+    assert executed == sorted(f"{nb.stem}_{ds}.ipynb" for nb in NOTEBOOKS for ds in ("ml100k", "mmtf"))
 
 
 @pytest.mark.notebook
 @pytest.mark.parametrize("dataset", ["ml100k", "mmtf"])
-def test_notebook_01_runs(dataset, data_dir, tmp_path):
-    executed = run_notebook(REPO / "notebooks" / "01_datasets.ipynb", dataset, "quick", tmp_path, data_dir)
-    assert executed.is_file()
-    summary = pd.read_csv(tmp_path / "quick" / "tables" / f"datasets_summary_{dataset}.csv")
+def test_notebook_01_outputs(dataset, quick_outputs):
+    folder = quick_outputs / "quick"
+    summary = pd.read_csv(folder / "tables" / f"datasets_summary_{dataset}.csv")
     expected = {"ml100k": (943, 1682, 100_000), "mmtf": (610, 3777, 57_089)}[dataset]
     assert tuple(summary.loc[0, ["users", "items", "ratings"]]) == expected
-    counts = pd.read_csv(tmp_path / "quick" / "tables" / f"complete_modality_counts_{dataset}.csv")
+    counts = pd.read_csv(folder / "tables" / f"complete_modality_counts_{dataset}.csv")
     assert len(counts) == 15 and (counts["train"] > 0).all()
     assert (counts.set_index("abbrev").loc["AMSV", "train"] <= counts["train"]).all()
     for fig in ("ratings_genres", "modality_coverage", "figure1_movie"):
-        assert (tmp_path / "quick" / "figures" / f"{fig}_{dataset}.png").stat().st_size > 10_000
+        assert (folder / "figures" / f"{fig}_{dataset}.png").stat().st_size > 10_000
 
 
 @pytest.mark.notebook
 @pytest.mark.parametrize("dataset", ["ml100k", "mmtf"])
-def test_notebook_02_runs(dataset, data_dir, tmp_path, request):
+def test_notebook_02_outputs(dataset, quick_outputs, request):
     ds = request.getfixturevalue(dataset)
-    executed = run_notebook(REPO / "notebooks" / "02_embeddings.ipynb", dataset, "quick", tmp_path, data_dir)
-    assert executed.is_file()
-    tables = tmp_path / "quick" / "tables"
+    folder = quick_outputs / "quick"
+    tables = folder / "tables"
     summary = pd.read_csv(tables / f"embeddings_summary_{dataset}.csv").set_index("modality")
     assert list(summary.index) == ["audio", "meta", "subtitle", "video"]
     assert summary.loc["meta", "dim"] == {"ml100k": 1152, "mmtf": 512}[dataset]
@@ -61,7 +77,41 @@ def test_notebook_02_runs(dataset, data_dir, tmp_path, request):
     assert (users["users"] == ds.n_users).all() and (users["meta_dims"] == meta_dims).all()
     assert (users["dim"] == meta_dims + summary.loc[users.index, "dim"] + 1).all()
     for fig in ("embedding_projections", "genre_probe"):
-        assert (tmp_path / "quick" / "figures" / f"{fig}_{dataset}.png").stat().st_size > 10_000
-    metrics = json.loads((tmp_path / "quick" / "metrics" / f"embeddings_{dataset}.json").read_text())
+        assert (folder / "figures" / f"{fig}_{dataset}.png").stat().st_size > 10_000
+    metrics = json.loads((folder / "metrics" / f"embeddings_{dataset}.json").read_text())
     assert metrics["dim_subtitle"] == 384 and metrics["probe_f1_meta"] == pytest.approx(probe.loc["meta", "genre_micro_f1"])
-    assert metrics["clip"] == "n/a: no CLIP weights" or "CLIP text vectors" in metrics["clip"]
+    assert metrics["clip"] == "n/a: no CLIP weights"  # no CLIP weights on this machine: the notebook says so
+
+
+@pytest.mark.notebook
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
+def test_every_notebook_runs_on_synthetic_without_real_data(notebook, tmp_path, monkeypatch):
+    monkeypatch.delenv("MTM4F_DATA", raising=False)
+    monkeypatch.setenv("MTM4F_CACHE", str(tmp_path / "cache"))
+    executed = run_notebook(notebook, "synthetic", "quick", tmp_path)
+    assert executed == tmp_path / "quick" / "executed" / f"{notebook.stem}_synthetic.ipynb"
+    written = {p.name for p in (tmp_path / "quick").rglob("*_synthetic.*")}
+    assert len(written) >= 3 and not (tmp_path / "cache" / "data").exists()  # nothing was downloaded
+
+
+@pytest.fixture
+def repo_synthetic_outputs():
+    """Removes the `synthetic` files a test writes into the repository's own outputs/quick/."""
+    yield REPO / "outputs" / "quick"
+    for path in (REPO / "outputs" / "quick").rglob("*_synthetic.*"):
+        path.unlink()
+
+
+@pytest.mark.notebook
+@pytest.mark.parametrize("cwd", ["root", "notebooks"])
+def test_papermill_writes_into_the_project_outputs_from_any_folder(cwd, tmp_path, repo_synthetic_outputs, monkeypatch):
+    monkeypatch.delenv("MTM4F_OUTPUTS", raising=False)
+    notebook = "notebooks/01_datasets.ipynb" if cwd == "root" else "01_datasets.ipynb"
+    papermill = [sys.executable, "-m", "papermill", notebook, str(tmp_path / "out.ipynb"), "-p", "dataset", "synthetic", "--no-progress-bar"]
+    subprocess.run(papermill, cwd=REPO if cwd == "root" else REPO / "notebooks", check=True, capture_output=True, env=os.environ)
+    assert (repo_synthetic_outputs / "tables" / "datasets_summary_synthetic.csv").is_file()
+    assert not (REPO.parent / "outputs").exists() and not (REPO / "notebooks" / "outputs").exists()
+
+    monkeypatch.setenv("MTM4F_OUTPUTS", str(tmp_path / "elsewhere"))
+    subprocess.run(papermill, cwd=REPO if cwd == "root" else REPO / "notebooks", check=True, capture_output=True, env=os.environ)
+    assert (tmp_path / "elsewhere" / "quick" / "tables" / "datasets_summary_synthetic.csv").is_file()
