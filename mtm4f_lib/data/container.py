@@ -113,8 +113,10 @@ class MultiModalDataset:
         """Boolean mask of items that have every one of the given modalities."""
         return self.availability(modalities).all(axis=1).to_numpy()
 
-    def with_features(self, name: str, features: np.ndarray, source: str) -> "MultiModalDataset":
-        """A copy whose modality ``name`` carries the encoded ``features`` (NaN where unavailable)."""
+    def with_features(self, name: str, features: np.ndarray, source: str, available: np.ndarray | None = None) -> "MultiModalDataset":
+        """A copy whose modality ``name`` carries the encoded ``features`` (NaN where unavailable);
+        ``available`` replaces the modality's mask (default: kept)."""
         old = self.modalities[name]
-        new = Modality(name, old.available, source, masked_features(features, old.available))
+        mask = old.available if available is None else np.asarray(available, dtype=bool)
+        new = Modality(name, mask, source, masked_features(features, mask))
         return replace(self, modalities={**self.modalities, name: new})

@@ -19,6 +19,7 @@ import pandas as pd
 
 from ..data import available_tasks, complete_modality_split, load_dataset, parse_modalities, subset_label
 from ..data.container import MultiModalDataset
+from ..embeddings.media_folder import embeddings_id
 from ..errors import MTM4FError
 from ..models import ModelConfig
 from ..paths import profile_outputs
@@ -56,7 +57,7 @@ class Column:
 
     def spec(self, dataset: MultiModalDataset, subset: str, profile: Profile, seed: int) -> RunSpec:
         tasks = self.tasks or available_tasks(dataset)
-        return RunSpec(dataset.name, ModelConfig(modalities=subset, tasks=tasks, **self.model), profile.train_config(seed))
+        return RunSpec(dataset.name, ModelConfig(modalities=subset, tasks=tasks, **self.model), profile.train_config(seed), embeddings=embeddings_id())
 
 
 def grid_specs(dataset: MultiModalDataset, columns, profile: Profile) -> dict[tuple[str, str], list[RunSpec]]:

@@ -25,6 +25,7 @@ from tqdm.auto import tqdm
 from ..atomic import write_text
 from ..data import complete_modality_split, load_dataset
 from ..data.container import MultiModalDataset, Split
+from ..embeddings.media_folder import embeddings_id
 from ..errors import MTM4FError
 from ..models import MTM4F, ModelConfig
 from ..paths import cache_root
@@ -42,7 +43,8 @@ class RunSpec:
     protocol    'complete': the complete-modality filter of the model's modalities on the
                 dataset's split (Tables 1-4, 11).
     embeddings  'standard': the section-5.1 embeddings of ``embed_dataset`` (the generated
-                features for ``synthetic``).
+                features for ``synthetic``); 'media-<fingerprint>': those with the trailer media of
+                $MTM4F_MEDIA laid over them (see ``embeddings.media_folder``).
     """
 
     dataset: str
@@ -52,7 +54,7 @@ class RunSpec:
     embeddings: str = "standard"
 
     def __post_init__(self):
-        if self.protocol not in PROTOCOLS or self.embeddings not in EMBEDDINGS:
+        if self.protocol not in PROTOCOLS or not (self.embeddings in EMBEDDINGS or self.embeddings.startswith("media-")):
             raise MTM4FError(f"RunSpec needs protocol in {list(PROTOCOLS)} and embeddings in {list(EMBEDDINGS)}; got {self.protocol!r}, {self.embeddings!r}.")
 
     @property
@@ -87,17 +89,24 @@ class RunStore:
         write_text(self.path(spec), json.dumps(record, indent=1, sort_keys=True))
 
 
-def prepared_dataset(name: str, data_dir=None) -> MultiModalDataset:
-    """The dataset with its standard embeddings (built once per data folder, then read from the embedding cache)."""
-    return _prepared_dataset(name, str(data_dir) if data_dir else None)
+def prepared_dataset(name: str, data_dir=None, embeddings: str | None = None) -> MultiModalDataset:
+    """The dataset with its embeddings (built once per data folder, then read from the embedding cache).
+
+    ``embeddings`` is a RunSpec's field; None means what the environment gives (:func:`embeddings_id`).
+    """
+    return _prepared_dataset(name, str(data_dir) if data_dir else None, embeddings or embeddings_id())
 
 
 @lru_cache(maxsize=4)
-def _prepared_dataset(name: str, data_dir: str | None) -> MultiModalDataset:
+def _prepared_dataset(name: str, data_dir: str | None, embeddings: str) -> MultiModalDataset:
     from ..embeddings.pipeline import embed_dataset
 
     dataset = load_dataset(name, data_dir=data_dir)
-    return dataset if name == "synthetic" else embed_dataset(dataset, progress=False)[0]
+    if embeddings == "standard":
+        return dataset if name == "synthetic" else embed_dataset(dataset, progress=False, media_dir=False)[0]
+    if embeddings != (now := embeddings_id()):
+        raise MTM4FError(f"This run was made with embeddings {embeddings!r} but $MTM4F_MEDIA now gives {now!r}; point it at the same media folder.")
+    return embed_dataset(dataset, progress=False)[0]
 
 
 def train_mtm4f(dataset: MultiModalDataset, split: Split, model_config: ModelConfig, train_config: TrainConfig,
@@ -117,7 +126,7 @@ def train_mtm4f(dataset: MultiModalDataset, split: Split, model_config: ModelCon
 
 def train_spec(spec: RunSpec, data_dir: str | None = None, progress: bool = False) -> tuple[MTM4F, dict]:
     """Train and test one spec; the trained model and the record stored for it (JSON types only)."""
-    dataset = prepared_dataset(spec.dataset, data_dir)
+    dataset = prepared_dataset(spec.dataset, data_dir, spec.embeddings)
     split = complete_modality_split(dataset, spec.model.modalities, verbose=False)
     model, result = train_mtm4f(dataset, split, spec.model, spec.train, progress=progress)
     record = {"key": spec.key, "spec": asdict(spec), "result": result.to_dict(), "results_version": RESULTS_VERSION,
