@@ -1,18 +1,21 @@
 # mtm4f: `make reproduce` regenerates outputs/, `make test` runs the tests. Both set up .venv first.
+# On a machine with an NVIDIA GPU, `make test-gpu` sets up .venv-gpu with PyPI's CUDA build of the same
+# torch release and runs the GPU tests (`pytest -m gpu`); everything else stays on the CPU build.
 PYTHON ?= python3
-VENV := .venv
-BIN := $(VENV)/bin
 PROFILE ?= quick
 DATASETS ?= ml100k mmtf
 WORKERS ?= 2
+TORCH_BUILD ?= cpu
+VENV := $(if $(filter cuda,$(TORCH_BUILD)),.venv-gpu,.venv)
+BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup reproduce test clean-outputs
+.PHONY: setup reproduce test test-gpu lint clean-outputs
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
-	$(BIN)/python -c "import torch, sys; sys.exit('torch must be the CPU build (got CUDA ' + str(torch.version.cuda) + ')') if torch.version.cuda else print('torch', torch.__version__, 'CPU build')"
+	MTM4F_TORCH_BUILD=$(TORCH_BUILD) $(BIN)/python -m mtm4f_lib.torch_build
 	touch $(STAMP)
 
 setup: $(STAMP)
@@ -23,5 +26,12 @@ reproduce: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -q -ra
 
+test-gpu:
+	$(MAKE) $(STAMP) TORCH_BUILD=cuda
+	MTM4F_TORCH_BUILD=cuda .venv-gpu/bin/python -m pytest -q -ra -m gpu
+
+lint: $(STAMP)
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
 clean-outputs:
-	rm -rf outputs/executed
+	rm -rf outputs/*/executed

@@ -2,6 +2,7 @@
 
 An interrupted write never leaves a half-written file behind; readers see the old file or the new.
 """
+
 from __future__ import annotations
 
 import os

@@ -1,4 +1,5 @@
 """`mtm4f` command line: data check, reproduce, tables, bench, variants."""
+
 from __future__ import annotations
 
 import argparse
@@ -41,7 +42,6 @@ def data_check(data_dir=None) -> int:
 
 def _reproduce(args) -> int:
     from .notebooks import reproduce
-
     from .paths import profile_outputs
 
     log = reproduce(args.profile, args.dataset, args.notebook, args.outputs_dir, args.data_dir, args.seed, args.workers)
@@ -91,9 +91,18 @@ def _variants(args) -> int:
 
     profile = _profile(args)
     frame = compare_variants(args.dataset, args.column, args.subset, args.variant, profile, args.data_dir, args.workers)
-    meta = {"dataset": args.dataset, "column": args.column, "subset": args.subset, "profile": args.profile, "seeds": list(profile.seeds),
-            "device": args.device, "metric": "RMSE, mean over seeds; ranked by validation RMSE"}
-    paths = save_table(frame, f"variants_{args.dataset}_{args.column}_{args.subset}", profile_outputs(args.profile, args.outputs_dir), meta, float_format="{:.4f}")
+    meta = {
+        "dataset": args.dataset,
+        "column": args.column,
+        "subset": args.subset,
+        "profile": args.profile,
+        "seeds": list(profile.seeds),
+        "device": args.device,
+        "metric": "RMSE, mean over seeds; ranked by validation RMSE",
+    }
+    paths = save_table(
+        frame, f"variants_{args.dataset}_{args.column}_{args.subset}", profile_outputs(args.profile, args.outputs_dir), meta, float_format="{:.4f}"
+    )
     print(frame.to_string(index=False, float_format="{:.4f}".format))
     print(f"written: {paths['csv']}")
     return 0
@@ -117,20 +126,28 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--workers", type=int, default=1, help="runs trained in parallel by the table notebooks (processes)")
     tab = sub.add_parser("tables", help="run the grids of paper tables (stored runs are reused) and write them")
     tab.add_argument("--table", nargs="+", type=int, default=sorted(TABLES), choices=sorted(TABLES))
-    tab.add_argument("--from-metrics", action="store_true",
-                     help="rebuild the tables from the per-run numbers in their committed metrics files (no training; every run key must match)")
+    tab.add_argument(
+        "--from-metrics",
+        action="store_true",
+        help="rebuild the tables from the per-run numbers in their committed metrics files (no training; every run key must match)",
+    )
     bench = sub.add_parser("bench", help="time one SP-MT run and the grid of Tables 1-4; writes metrics/bench_<profile>.json")
     bench.add_argument("--skip-grid", action="store_true", help="time the single run only")
     var = sub.add_parser("variants", help="compare settings of one table cell over seeds, ranked by validation RMSE; writes tables/variants_*")
     var.add_argument("--dataset", required=True, choices=["ml100k", "mmtf", "synthetic"])
     var.add_argument("--column", required=True, help="a column of Tables 1-4: fuse_standard, all_standard, fs_t1t2, fs_t1t4, sp_t1t4, sp_t1t2")
     var.add_argument("--subset", default="AMSV", help="modality subset, e.g. AMSV, SV, M")
-    var.add_argument("--variant", nargs="+", default=["base"],
-                     help="'base' or field=value pairs joined by commas, e.g. dropout=0.3 gat=gatv2,train.batch_size=2048")
+    var.add_argument(
+        "--variant", nargs="+", default=["base"], help="'base' or field=value pairs joined by commas, e.g. dropout=0.3 gat=gatv2,train.batch_size=2048"
+    )
     for command in (tab, var):
         command.add_argument("--seeds", nargs="+", type=int, default=None, help="override the profile's seeds (the tables record which)")
     for command in (rep, tab, bench, var):
-        command.add_argument("--outputs-dir", default=None, help="outputs root (default $MTM4F_OUTPUTS, else the repository's outputs/); each profile writes into <root>/<profile>/")
+        command.add_argument(
+            "--outputs-dir",
+            default=None,
+            help="outputs root (default $MTM4F_OUTPUTS, else the repository's outputs/); each profile writes into <root>/<profile>/",
+        )
     for command in (tab, bench, var):
         command.add_argument("--profile", choices=["quick", "paper"], default="paper" if command is bench else "quick")
         command.add_argument("--workers", type=int, default=2, help="runs trained in parallel (processes)")

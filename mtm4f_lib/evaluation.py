@@ -1,12 +1,12 @@
 """Metrics: rating RMSE (predictions clipped to the rating range), genre micro-F1, gender and age accuracy."""
+
 from __future__ import annotations
 
 import numpy as np
 from sklearn.metrics import f1_score
 
+from .data.tasks import get_task
 from .errors import MTM4FError
-
-METRIC_OF_TASK = {"rating": "rmse", "genre": "genre_f1", "gender": "gender_acc", "age": "age_acc"}
 
 
 def _same_length(a: np.ndarray, b: np.ndarray, what: str) -> None:
@@ -36,22 +36,49 @@ def accuracy(predicted_labels, true) -> float:
     return float(np.mean(predicted_labels == true))
 
 
+def _rating_score(value, label, rating_range) -> float:
+    return rmse(value, label, rating_range)
+
+
+def _multilabel_score(value, label, rating_range) -> float:
+    return genre_f1(value, label)
+
+
+def _binary_score(value, label, rating_range) -> float:
+    return accuracy(np.asarray(value) >= 0.5, np.asarray(label) == 1)
+
+
+def _multiclass_score(value, label, rating_range) -> float:
+    return accuracy(np.asarray(value).argmax(axis=1), label)
+
+
+def _mean(train: np.ndarray, n: int) -> np.ndarray:
+    return np.full(n, train.mean()) if train.ndim == 1 else np.tile(train.mean(axis=0), (n, 1))
+
+
+def _majority(train: np.ndarray, n: int) -> np.ndarray:
+    return np.full(n, float(train.mean() >= 0.5))
+
+
+def _class_shares(train: np.ndarray, n: int) -> np.ndarray:
+    return np.tile(np.bincount(train.astype(int), minlength=int(train.max()) + 1) / len(train), (n, 1))
+
+
+# Per task kind: the metric of predictions against labels, and the input-free predictor fitted on the
+# training labels (rating: the mean; genre: each genre's prevalence as its probability, so F1 at 0.5
+# counts the genres most movies have; gender: the majority class; age: the class shares, arg-max the majority).
+KIND_METRICS = {
+    "regression": (_rating_score, _mean),
+    "multilabel": (_multilabel_score, _mean),
+    "binary": (_binary_score, _majority),
+    "multiclass": (_multiclass_score, _class_shares),
+}
+
+
 def task_metrics(predictions: dict[str, np.ndarray], labels: dict[str, np.ndarray], rating_range: tuple[float, float]) -> dict[str, float]:
-    """One metric per predicted task: rmse, genre_f1, gender_acc (probability >= 0.5 is F), age_acc (arg-max group)."""
-    unknown = [t for t in predictions if t not in METRIC_OF_TASK]
-    if unknown:
-        raise MTM4FError(f"No metric for task(s) {unknown}; tasks are {list(METRIC_OF_TASK)}.")
-    metrics = {}
-    for task, value in predictions.items():
-        if task == "rating":
-            metrics["rmse"] = rmse(value, labels[task], rating_range)
-        elif task == "genre":
-            metrics["genre_f1"] = genre_f1(value, labels[task])
-        elif task == "gender":
-            metrics["gender_acc"] = accuracy(np.asarray(value) >= 0.5, np.asarray(labels[task]) == 1)
-        else:
-            metrics["age_acc"] = accuracy(np.asarray(value).argmax(axis=1), labels[task])
-    return metrics
+    """One metric per predicted task (the registry's name for it): rmse, genre_f1, gender_acc (probability >= 0.5 is F), age_acc (arg-max group)."""
+    tasks = {t: get_task(t) for t in predictions}
+    return {task.metric: KIND_METRICS[task.kind][0](predictions[t], labels[t], rating_range) for t, task in tasks.items()}
 
 
 def global_mean_rmse(train_ratings, test_ratings) -> float:
@@ -63,21 +90,6 @@ def global_mean_rmse(train_ratings, test_ratings) -> float:
 
 
 def trivial_baselines(train_labels: dict[str, np.ndarray], test_labels: dict[str, np.ndarray], rating_range: tuple[float, float]) -> dict[str, float]:
-    """Each task's metric for a predictor that ignores its input, fitted on the training labels.
-
-    rating: the training mean; genre: every training genre prevalence as the probability (F1 at
-    0.5 then counts the genres most movies have); gender, age: the training majority class.
-    """
-    predictions = {}
-    for task, train in train_labels.items():
-        n = len(test_labels[task])
-        train = np.asarray(train)
-        if task == "rating":
-            predictions[task] = np.full(n, train.mean())
-        elif task == "genre":
-            predictions[task] = np.tile(train.mean(axis=0), (n, 1))
-        elif task == "gender":
-            predictions[task] = np.full(n, float(train.mean() >= 0.5))
-        else:
-            predictions[task] = np.tile(np.bincount(train.astype(int), minlength=int(train.max()) + 1) / len(train), (n, 1))
+    """Each task's metric for a predictor that ignores its input, fitted on the training labels (see ``KIND_METRICS``)."""
+    predictions = {t: KIND_METRICS[get_task(t).kind][1](np.asarray(train), len(test_labels[t])) for t, train in train_labels.items()}
     return task_metrics(predictions, test_labels, rating_range)

@@ -5,6 +5,7 @@ calls ``out.table(frame, "name")``, ``out.figure(fig, "name")`` and ``out.metric
 files land in ``<outputs root>/<profile>/`` (see :mod:`mtm4f_lib.paths`) from whatever folder the
 kernel starts in, each named ``<name>_<dataset>`` with the notebook's metadata in its header.
 """
+
 from __future__ import annotations
 
 from pathlib import Path

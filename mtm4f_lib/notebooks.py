@@ -1,4 +1,5 @@
 """Run the numbered notebooks headless with papermill (the `mtm4f reproduce` job)."""
+
 from __future__ import annotations
 
 import time
@@ -39,16 +40,24 @@ def run_notebook(notebook: Path, dataset: str, profile: str = "quick", outputs_d
     outputs_dir = outputs_root(outputs_dir)
     executed = outputs_dir / profile / "executed" / f"{notebook.stem}_{dataset}.ipynb"
     executed.parent.mkdir(parents=True, exist_ok=True)
-    parameters = {"dataset": dataset, "profile": profile, "seed": seed, "outputs_dir": str(outputs_dir), "data_dir": str(Path(data_dir).resolve()) if data_dir else None, **extra}
+    parameters = {
+        "dataset": dataset,
+        "profile": profile,
+        "seed": seed,
+        "outputs_dir": str(outputs_dir),
+        "data_dir": str(Path(data_dir).resolve()) if data_dir else None,
+        **extra,
+    }
     try:
         pm.execute_notebook(str(notebook), str(executed), parameters=parameters, cwd=str(notebook.parent), kernel_name="python3", progress_bar=False)
     except pm.PapermillExecutionError as exc:
-        raise MTM4FError(f"{notebook.name} failed for dataset {dataset}: {exc.ename}: {exc.evalue}. The executed notebook with the traceback is {executed}.") from exc
+        raise MTM4FError(
+            f"{notebook.name} failed for dataset {dataset}: {exc.ename}: {exc.evalue}. The executed notebook with the traceback is {executed}."
+        ) from exc
     return executed
 
 
-def reproduce(profile: str = "quick", datasets=REAL_DATASETS, notebooks=None, outputs_dir=None, data_dir=None, seed: int = 0,
-              workers: int = 1) -> list[dict]:
+def reproduce(profile: str = "quick", datasets=REAL_DATASETS, notebooks=None, outputs_dir=None, data_dir=None, seed: int = 0, workers: int = 1) -> list[dict]:
     """Run every selected notebook for every dataset in order, with a progress bar and timings.
 
     ``workers`` goes to the notebooks that train grids of runs (parallel processes).

@@ -6,6 +6,7 @@ repository the package was installed from (an editable install or a checkout), e
 Each profile writes into its own sub-folder (``outputs/quick/``, ``outputs/paper/``), so a quick run
 never touches the committed paper results.
 """
+
 from __future__ import annotations
 
 import os

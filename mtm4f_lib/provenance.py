@@ -1,4 +1,5 @@
 """Where a result came from: the command, the git commit, package versions and the machine."""
+
 from __future__ import annotations
 
 import platform
@@ -27,7 +28,9 @@ def git_commit() -> str:
         return "unknown (not run from a git checkout)"
     try:
         head = subprocess.run(["git", "-C", str(REPO), "rev-parse", "HEAD"], capture_output=True, text=True, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "-C", str(REPO), "status", "--porcelain", "--untracked-files=no"], capture_output=True, text=True, check=True).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "-C", str(REPO), "status", "--porcelain", "--untracked-files=no"], capture_output=True, text=True, check=True
+        ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return "unknown (git unavailable)"
     return head + ("+changes" if dirty else "")
@@ -35,5 +38,11 @@ def git_commit() -> str:
 
 def provenance(regenerate: str, device: str = "cpu") -> dict:
     """The record every table carries: the command that regenerates it, the process that made it, commit, versions, device."""
-    return {"regenerate": regenerate, "made_by": " ".join(sys.argv), "commit": git_commit(), "versions": package_versions(),
-            "device": device, "machine": f"{platform.machine()}, {platform.system()}"}
+    return {
+        "regenerate": regenerate,
+        "made_by": " ".join(sys.argv),
+        "commit": git_commit(),
+        "versions": package_versions(),
+        "device": device,
+        "machine": f"{platform.machine()}, {platform.system()}",
+    }

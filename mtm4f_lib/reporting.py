@@ -3,6 +3,7 @@
 Each file is written to a temporary name beside its target and renamed into place, so an
 interrupted run never leaves a half-written file behind.
 """
+
 from __future__ import annotations
 
 import json
@@ -26,8 +27,9 @@ def formatted(table: pd.DataFrame, float_format: str = "{:.3f}") -> pd.DataFrame
     return shown
 
 
-def save_table(table: pd.DataFrame, name: str, outputs_dir, meta: dict | None = None, index: bool = False, float_format: str = "{:.3f}",
-               shown: pd.DataFrame | None = None) -> dict[str, Path]:
+def save_table(
+    table: pd.DataFrame, name: str, outputs_dir, meta: dict | None = None, index: bool = False, float_format: str = "{:.3f}", shown: pd.DataFrame | None = None
+) -> dict[str, Path]:
     """``tables/<name>.csv`` (the numbers of ``table``), ``.md`` and ``.tex`` (``shown``, default ``table``
     with floats formatted); ``meta`` (profile, seeds, source, command) heads the Markdown and LaTeX files."""
     folder = Path(outputs_dir) / "tables"

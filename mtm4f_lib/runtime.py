@@ -1,4 +1,5 @@
 """Process-level settings that make CPU training faster without changing any result."""
+
 from __future__ import annotations
 
 import ctypes

@@ -8,6 +8,7 @@ on large shuffled batches, stops early on the RMSE of a validation slice carved 
 training rows, restores the best state and reads the test rows once, at the end. A run trains on
 the CPU unless its config names another torch device (e.g. 'cuda').
 """
+
 from __future__ import annotations
 
 import copy
@@ -96,10 +97,10 @@ class RowData:
     def __len__(self) -> int:
         return len(self.users)
 
-    def take(self, index) -> "RowData":
+    def take(self, index) -> RowData:
         return RowData(self.users[index], self.items[index], {t: y[index] for t, y in self.labels.items()})
 
-    def to(self, device: torch.device) -> "RowData":
+    def to(self, device: torch.device) -> RowData:
         return RowData(self.users.to(device), self.items.to(device), {t: y.to(device) for t, y in self.labels.items()})
 
 
@@ -152,8 +153,9 @@ def predict_rows(model: Recommender, data: RowData) -> dict[str, np.ndarray]:
         return {t: y.cpu().numpy() for t, y in model.predict(data.users, data.items).items()}
 
 
-def fit(model: Recommender, train: RowData, val: RowData, config: TrainConfig, rating_range: tuple[float, float],
-        rng: np.random.Generator, progress: bool = False) -> tuple[list[dict], int, float]:
+def fit(
+    model: Recommender, train: RowData, val: RowData, config: TrainConfig, rating_range: tuple[float, float], rng: np.random.Generator, progress: bool = False
+) -> tuple[list[dict], int, float]:
     """Adam with early stopping on validation RMSE; restores the best state.
 
     Returns (history, best epoch, best validation RMSE); the history has one dict per epoch with
@@ -168,7 +170,7 @@ def fit(model: Recommender, train: RowData, val: RowData, config: TrainConfig, r
         order = torch.as_tensor(rng.permutation(len(train)), device=train.users.device)
         total = 0.0
         for begin in range(0, len(order), config.batch_size):
-            batch = train.take(order[begin:begin + config.batch_size])
+            batch = train.take(order[begin : begin + config.batch_size])
             loss = model.loss(batch.users, batch.items, batch.labels)
             optimiser.zero_grad()
             loss.backward()
@@ -186,8 +188,9 @@ def fit(model: Recommender, train: RowData, val: RowData, config: TrainConfig, r
     return history, best[1], best[0]
 
 
-def train_and_evaluate(dataset: MultiModalDataset, split: Split, build: Callable[[MultiModalDataset, np.ndarray], Recommender],
-                       config: TrainConfig, progress: bool = False) -> RunResult:
+def train_and_evaluate(
+    dataset: MultiModalDataset, split: Split, build: Callable[[MultiModalDataset, np.ndarray], Recommender], config: TrainConfig, progress: bool = False
+) -> RunResult:
     """Carve the validation slice, build the model from the remaining training rows, fit, test once.
 
     ``build(dataset, fit_rows)`` must derive everything it learns from data (graph, statistics)

@@ -4,9 +4,10 @@
 calls ``compute(modalities)`` and shows what it returns. Set ``toggles.checkboxes[name].value`` in a
 test and read ``toggles.result``.
 """
+
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import ipywidgets as widgets
 from IPython.display import display

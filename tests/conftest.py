@@ -1,4 +1,5 @@
 """Shared fixtures: the synthetic dataset, and the real data directory (skipped when absent)."""
+
 from __future__ import annotations
 
 import os

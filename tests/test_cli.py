@@ -1,5 +1,4 @@
 """The `mtm4f` command line."""
-import pytest
 
 from mtm4f_lib.cli import main
 

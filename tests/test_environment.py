@@ -1,10 +1,14 @@
-"""The environment files agree, and torch is the CPU build."""
+"""The environment files agree, torch is the build the environment wants, and the code is ruff-clean."""
+
 import re
+import subprocess
+import sys
 import tomllib
 
 import yaml
 
-from mtm4f_lib.notebooks import REPO
+from mtm4f_lib.paths import REPO
+from mtm4f_lib.torch_build import check_build, wanted_build
 
 
 def _name(spec: str) -> str:
@@ -21,13 +25,23 @@ def test_environment_yml_matches_pyproject():
     assert python.split("=")[1] == project["requires-python"].lstrip(">=")
 
 
-def test_torch_pinned_and_cpu():
+def test_torch_pinned_and_the_build_wanted():
+    """The CPU build everywhere, except in the GPU environment of `make test-gpu` (MTM4F_TORCH_BUILD=cuda)."""
     import torch
 
     constraints = (REPO / "constraints.txt").read_text()
     assert "torch==2.13.0" in constraints
-    assert torch.__version__.startswith("2.13.0")
-    assert torch.version.cuda is None
+    assert (torch.version.cuda is None) == (wanted_build() == "cpu")
+    if wanted_build() == "cpu":  # a GPU machine may bring its own CUDA build of another release
+        assert torch.__version__.startswith("2.13.0") and check_build() == f"torch {torch.__version__} (CPU build)"
+
+
+def test_ruff_lint_and_format_clean():
+    ruff = [sys.executable, "-m", "ruff"]
+    lint = subprocess.run([*ruff, "check", "--output-format", "concise", str(REPO)], capture_output=True, text=True)
+    assert lint.returncode == 0, lint.stdout
+    fmt = subprocess.run([*ruff, "format", "--check", str(REPO)], capture_output=True, text=True)
+    assert fmt.returncode == 0, fmt.stdout
 
 
 def test_open_clip_is_optional_extra():

@@ -19,8 +19,7 @@ def test_genre_f1_is_micro_averaged():
 
 
 def test_task_metrics_per_task():
-    predictions = {"rating": np.array([3.0, 9.0]), "genre": np.array([[0.9], [0.1]]), "gender": np.array([0.7, 0.2]),
-                   "age": np.array([[0.1, 0.9], [0.8, 0.2]])}
+    predictions = {"rating": np.array([3.0, 9.0]), "genre": np.array([[0.9], [0.1]]), "gender": np.array([0.7, 0.2]), "age": np.array([[0.1, 0.9], [0.8, 0.2]])}
     labels = {"rating": np.array([3.0, 5.0]), "genre": np.array([[1], [0]]), "gender": np.array([1, 1]), "age": np.array([1, 1])}
     assert task_metrics(predictions, labels, (1, 5)) == {"rmse": 0.0, "genre_f1": 1.0, "gender_acc": 0.5, "age_acc": 0.5}
     assert set(task_metrics({"rating": predictions["rating"]}, labels, (1, 5))) == {"rmse"}
@@ -35,7 +34,7 @@ def test_bad_input_raises():
         rmse([1.0], [1.0, 2.0])
     with pytest.raises(MTM4FError, match="non-empty"):
         accuracy([], [])
-    with pytest.raises(MTM4FError, match="No metric"):
+    with pytest.raises(MTM4FError, match="Unknown task .occupation."):
         task_metrics({"occupation": np.ones(2)}, {}, (1, 5))
     with pytest.raises(MTM4FError, match="at least one"):
         global_mean_rmse([], [3.0])

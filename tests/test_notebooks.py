@@ -1,5 +1,6 @@
 """Notebooks: committed without outputs, thin, parameterised; the quick reproduce of 01 and 02 for both
 datasets; every notebook on `synthetic` without real data; papermill from any working directory."""
+
 import hashlib
 import json
 import os
@@ -26,7 +27,7 @@ def test_committed_without_outputs_parameterised_and_thin(notebook):
     code = [c for c in cells if c["cell_type"] == "code"]
     assert all(not c.get("outputs") and c.get("execution_count") is None for c in code)
     params = [c for c in code if "parameters" in c.get("metadata", {}).get("tags", [])]
-    assert len(params) == 1 and "dataset" in "".join(params[0]["source"]) and 'outputs_dir = None' in "".join(params[0]["source"])
+    assert len(params) == 1 and "dataset" in "".join(params[0]["source"]) and "outputs_dir = None" in "".join(params[0]["source"])
     assert max(len("".join(c["source"]).splitlines()) for c in code) <= 15
 
 

@@ -1,4 +1,5 @@
 """Notebooks 03 (fusion, Tables 1-2) and 04 (multi-task, Tables 3-4) in the quick reproduce for both datasets."""
+
 import json
 
 import pandas as pd

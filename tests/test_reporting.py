@@ -1,4 +1,5 @@
 """Tables, figures and metrics are written completely or not at all."""
+
 import json
 
 import matplotlib

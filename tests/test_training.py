@@ -102,6 +102,7 @@ def test_bad_train_config_raises(change):
 
 def test_empty_split_raises(larger, split):
     from mtm4f_lib.data import Split
+
     empty = Split("empty-test", split.train, np.array([], dtype=int))
     with pytest.raises(MTM4FError, match="no training or no test rows"):
         train_and_evaluate(larger, empty, lambda ds, rows: GlobalBias(), TRAIN)
@@ -118,7 +119,8 @@ def test_cuda_without_a_gpu_says_to_use_the_cpu(larger, split):
         train_and_evaluate(larger, split, lambda ds, rows: GlobalBias(), TrainConfig(device="cuda"))
 
 
-@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
+@pytest.mark.gpu
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU: run `make test-gpu` on a machine with one")
 def test_mtm4f_trains_on_a_gpu(larger, split, runs):
     gpu = train_mtm4f(larger, split, MODEL, replace(TRAIN, device="cuda"))[1]
     ratings = larger.ratings["rating"].to_numpy()

@@ -1,4 +1,5 @@
 """Modality toggles react to checkbox changes headless."""
+
 from mtm4f_lib.data import complete_modality_split
 from mtm4f_lib.widgets import ModalityToggles
 

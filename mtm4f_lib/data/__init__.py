@@ -1,4 +1,5 @@
 """Datasets: one container, three sources, splits and task labels."""
+
 from __future__ import annotations
 
 from ..errors import MTM4FError
@@ -15,18 +16,36 @@ def load_dataset(name: str, data_dir=None, **options) -> MultiModalDataset:
     """Load ``ml100k``, ``mmtf`` or ``synthetic``; real sources read ``data_dir`` or $MTM4F_DATA."""
     if name == "synthetic":
         from .sources.synthetic import load_synthetic
+
         return load_synthetic(**options)
     if name == "ml100k":
         from .sources.ml100k import load_ml100k
+
         return load_ml100k(resolve_data_dir(data_dir), **options)
     if name == "mmtf":
         from .sources.mmtf import load_mmtf
+
         return load_mmtf(resolve_data_dir(data_dir), **options)
     raise MTM4FError(f"Unknown dataset {name!r}. Choose one of {list(DATASETS)}.")
 
 
 __all__ = [
-    "ABBREVIATIONS", "AGE_LABELS", "DATASETS", "MODALITIES", "TASKS", "Modality", "MultiModalDataset", "Split",
-    "abbreviate", "all_subsets", "available_tasks", "complete_modality_split", "load_dataset",
-    "missing_modality_masks", "parse_modalities", "subset_label", "task_labels", "validation_slice",
+    "ABBREVIATIONS",
+    "AGE_LABELS",
+    "DATASETS",
+    "MODALITIES",
+    "TASKS",
+    "Modality",
+    "MultiModalDataset",
+    "Split",
+    "abbreviate",
+    "all_subsets",
+    "available_tasks",
+    "complete_modality_split",
+    "load_dataset",
+    "missing_modality_masks",
+    "parse_modalities",
+    "subset_label",
+    "task_labels",
+    "validation_slice",
 ]

@@ -1,4 +1,5 @@
 """The one dataset container every source fills (DESIGN.md, "Data model")."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
@@ -113,7 +114,7 @@ class MultiModalDataset:
         """Boolean mask of items that have every one of the given modalities."""
         return self.availability(modalities).all(axis=1).to_numpy()
 
-    def with_features(self, name: str, features: np.ndarray, source: str, available: np.ndarray | None = None) -> "MultiModalDataset":
+    def with_features(self, name: str, features: np.ndarray, source: str, available: np.ndarray | None = None) -> MultiModalDataset:
         """A copy whose modality ``name`` carries the encoded ``features`` (NaN where unavailable);
         ``available`` replaces the modality's mask (default: kept)."""
         old = self.modalities[name]

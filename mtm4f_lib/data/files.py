@@ -4,6 +4,7 @@ Downloads land in a temporary folder inside the cache, are verified file by file
 catalog's MD5s, and only then are moved into place with one rename per source folder: a failed or
 corrupted download leaves nothing behind and stops with one error naming the file.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -13,7 +14,7 @@ import tempfile
 import urllib.error
 import urllib.request
 import zipfile
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from tqdm.auto import tqdm
@@ -43,7 +44,9 @@ def resolve_data_dir(data_dir=None, download: bool = True, urls: dict[str, str] 
     if download:
         download_missing(cache, urls)
     if not any((cache / name).is_dir() for name in MOVIELENS):
-        raise DataError(f"No data: {ENV_VAR} is not set and {cache} holds no downloaded sources. Set {ENV_VAR} to your data folder, or run with internet to download them.")
+        raise DataError(
+            f"No data: {ENV_VAR} is not set and {cache} holds no downloaded sources. Set {ENV_VAR} to your data folder, or run with internet to download them."
+        )
     return cache
 
 
@@ -85,7 +88,9 @@ def _fetch(url: str, target: Path, what: str) -> None:
                     out.write(block)
                     bar.update(len(block))
     except (urllib.error.URLError, OSError) as exc:
-        raise DataError(f"Could not download {what} from {url} ({exc}). Check the connection and retry, or set {ENV_VAR} to a folder that holds {what.split('/')[0]}/.") from exc
+        raise DataError(
+            f"Could not download {what} from {url} ({exc}). Check the connection and retry, or set {ENV_VAR} to a folder that holds {what.split('/')[0]}/."
+        ) from exc
 
 
 def _unpack(archive: Path, source: Source, staged: Path) -> None:
@@ -95,7 +100,9 @@ def _unpack(archive: Path, source: Source, staged: Path) -> None:
             for name in source.md5:
                 member = source.member_prefix + name
                 if member not in members:
-                    raise DataError(f"The downloaded archive for {source.folder}/ lacks {member}; the source has changed. Download {source.folder}/ by hand and set {ENV_VAR}.")
+                    raise DataError(
+                        f"The downloaded archive for {source.folder}/ lacks {member}; the source has changed. Download {source.folder}/ by hand and set {ENV_VAR}."
+                    )
                 with zf.open(member) as src, open(staged / name, "wb") as dst:
                     shutil.copyfileobj(src, dst)
     except zipfile.BadZipFile as exc:
@@ -110,7 +117,7 @@ def md5sum(path: Path) -> str:
     return digest.hexdigest()
 
 
-@lru_cache(maxsize=None)
+@cache
 def _verified(path: str, mtime: float, size: int) -> str:
     return md5sum(Path(path))
 
@@ -119,7 +126,9 @@ def _check(path: Path, relative: str, expected: tuple[str, ...], where: str = ""
     stat = path.stat()
     actual = _verified(str(path), stat.st_mtime, stat.st_size)
     if actual not in expected:
-        raise DataError(f"Checksum mismatch for {where}{relative} ({path}): md5 {actual}, expected {' or '.join(expected)}. The file is corrupted or a different release; replace it with a fresh copy (delete it and download again, or copy it again).")
+        raise DataError(
+            f"Checksum mismatch for {where}{relative} ({path}): md5 {actual}, expected {' or '.join(expected)}. The file is corrupted or a different release; replace it with a fresh copy (delete it and download again, or copy it again)."
+        )
 
 
 def data_file(data_dir: Path, relative: str) -> Path:

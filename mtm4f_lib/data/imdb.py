@@ -5,6 +5,7 @@ or when its year disagrees with u.item's by more than ``max_year_gap`` years (on
 festival and release years often differ by one). A row whose u.item entry has no year (the
 "unknown" movie) cannot be checked and is dropped; rows without an IMDb year are kept.
 """
+
 from __future__ import annotations
 
 import ast

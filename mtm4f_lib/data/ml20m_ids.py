@@ -1,4 +1,5 @@
 """Map titles with years to MovieLens-20M movie ids (the ids MMTF-14K features are keyed by)."""
+
 from __future__ import annotations
 
 from pathlib import Path

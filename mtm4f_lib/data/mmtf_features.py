@@ -6,6 +6,7 @@ audio i-vectors come from different configurations (GMM 32 / total-variability d
 COMP90049 release; GMM 512 / dim 40 and GMM 256 / dim 100 in the RecSys-lab release) and live in
 different spaces, so the audio modality uses one configuration, chosen by ``audio_ivector``.
 """
+
 from __future__ import annotations
 
 from pathlib import Path

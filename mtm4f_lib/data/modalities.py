@@ -1,4 +1,5 @@
 """The four item modalities of the paper and their one-letter abbreviations."""
+
 from __future__ import annotations
 
 from itertools import combinations

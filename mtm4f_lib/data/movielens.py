@@ -1,4 +1,5 @@
 """Readers for the raw MovieLens files (ML-100K and ml-latest-small)."""
+
 from __future__ import annotations
 
 import warnings
@@ -53,7 +54,10 @@ def known_movies(ratings: pd.DataFrame, movies: pd.DataFrame, name: str) -> pd.D
     kept = ratings[known].reset_index(drop=True)
     kept.attrs["dropped_unknown_movie"] = int((~known).sum())
     if not known.all():
-        warnings.warn(f"{name}: dropped {(~known).sum()} rating(s) of movies absent from movies.csv (e.g. movieId {ratings.loc[~known, 'movieId'].iloc[0]}).", stacklevel=2)
+        warnings.warn(
+            f"{name}: dropped {(~known).sum()} rating(s) of movies absent from movies.csv (e.g. movieId {ratings.loc[~known, 'movieId'].iloc[0]}).",
+            stacklevel=2,
+        )
     return kept
 
 

@@ -1,4 +1,5 @@
 """Train/test protocols of the paper: complete-modality filter, validation slice, chi%-missing masks."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -15,7 +16,9 @@ def complete_modality_split(dataset: MultiModalDataset, modalities, split: Split
     has_all = dataset.items_with(names)[dataset.ratings["item"].to_numpy()]
     kept = Split(f"{split.name}-complete-{''.join(m[0].upper() for m in names)}", split.train[has_all[split.train]], split.test[has_all[split.test]])
     if verbose:
-        print(f"{dataset.name} {split.name}, complete {'+'.join(names)}: kept {len(kept.train):,} of {len(split.train):,} train and {len(kept.test):,} of {len(split.test):,} test ratings")
+        print(
+            f"{dataset.name} {split.name}, complete {'+'.join(names)}: kept {len(kept.train):,} of {len(split.train):,} train and {len(kept.test):,} of {len(split.test):,} test ratings"
+        )
     return kept
 
 

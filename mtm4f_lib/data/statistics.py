@@ -1,4 +1,5 @@
 """Dataset statistics and modality coverage tables (notebook 01)."""
+
 from __future__ import annotations
 
 from itertools import product
@@ -60,16 +61,18 @@ def modality_coverage(ds: MultiModalDataset) -> pd.DataFrame:
     for name in MODALITIES:
         mod = ds.modalities[name]
         on_rating = mod.available[items]
-        rows.append({
-            "modality": name,
-            "dim": mod.dim if mod.dim is not None else "raw text",
-            "source": mod.source,
-            "items": mod.n_available,
-            "items_%": 100 * mod.n_available / ds.n_items,
-            "train_ratings": int(on_rating[ds.split.train].sum()),
-            "test_ratings": int(on_rating[ds.split.test].sum()),
-            "ratings_%": 100 * on_rating.mean(),
-        })
+        rows.append(
+            {
+                "modality": name,
+                "dim": mod.dim if mod.dim is not None else "raw text",
+                "source": mod.source,
+                "items": mod.n_available,
+                "items_%": 100 * mod.n_available / ds.n_items,
+                "train_ratings": int(on_rating[ds.split.train].sum()),
+                "test_ratings": int(on_rating[ds.split.test].sum()),
+                "ratings_%": 100 * on_rating.mean(),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -92,7 +95,15 @@ def complete_modality_counts(ds: MultiModalDataset) -> pd.DataFrame:
     rows = []
     for subset in all_subsets():
         kept = complete_modality_split(ds, subset, verbose=False)
-        rows.append({"modalities": subset_label(subset), "abbrev": abbreviate(subset), "train": len(kept.train), "test": len(kept.test), "items": int(ds.items_with(subset).sum())})
+        rows.append(
+            {
+                "modalities": subset_label(subset),
+                "abbrev": abbreviate(subset),
+                "train": len(kept.train),
+                "test": len(kept.test),
+                "items": int(ds.items_with(subset).sum()),
+            }
+        )
     return pd.DataFrame(rows)
 
 

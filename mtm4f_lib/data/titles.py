@@ -1,4 +1,5 @@
 """Normalised (title, year) keys for joining MovieLens-100K items to MovieLens-20M ids."""
+
 from __future__ import annotations
 
 import re

@@ -4,6 +4,7 @@ Also the small tables notebook 02 shows: a summary of the encoded modalities (di
 paper's, items, seconds, cache hit or build), one movie's knowledge-graph triples, the example
 movies looked up by title, and the shapes of the 5.1.5 user vectors.
 """
+
 from __future__ import annotations
 
 import json
@@ -102,7 +103,7 @@ def without_meta_slot(ds: MultiModalDataset, slot: str = "genre") -> MultiModalD
         raise MTM4FError(f"Cannot cut slot {slot!r} out of the meta vector of {ds.name}: slots are {slots}, dimension {meta.dim}.")
     width = meta.dim // len(slots)
     k = slots.index(slot)
-    keep = np.r_[0:k * width, (k + 1) * width:meta.dim]
+    keep = np.r_[0 : k * width, (k + 1) * width : meta.dim]
     return ds.with_features("meta", meta.features[:, keep], f"{meta.source} without the {slot} slot")
 
 
@@ -140,8 +141,11 @@ def find_item(ds: MultiModalDataset, title: str) -> int:
         if query and hits.any():
             return int(np.flatnonzero(hits)[np.argmax(counts[hits])])
     close = [t for t, n in zip(ds.items["title"], names) if query[:4] and query[:4] in n][:5]
-    raise MTM4FError(f"No movie titled {title!r} in {ds.name}" + (f"; similar titles: {close}." if close else ".")
-                     + " Pass other titles (notebook parameter `example_titles`).")
+    raise MTM4FError(
+        f"No movie titled {title!r} in {ds.name}"
+        + (f"; similar titles: {close}." if close else ".")
+        + " Pass other titles (notebook parameter `example_titles`)."
+    )
 
 
 def example_items(ds: MultiModalDataset, titles=None, n: int = 3) -> list[int]:
@@ -173,7 +177,9 @@ def neighbour_table(ds: MultiModalDataset, items, modalities=MODALITIES, k: int 
             movie = ds.items["title"].iat[item]
             found = nearest_neighbours(ds, modality, item, k)
             if found.empty:
-                rows.append({"movie": movie, "modality": modality, "rank": np.nan, "neighbour": f"(no {modality} for this movie)", "genres": "", "cosine": np.nan})
+                rows.append(
+                    {"movie": movie, "modality": modality, "rank": np.nan, "neighbour": f"(no {modality} for this movie)", "genres": "", "cosine": np.nan}
+                )
             for rank, hit in enumerate(found.itertuples(index=False), start=1):
                 rows.append({"movie": movie, "modality": modality, "rank": rank, "neighbour": hit.title, "genres": hit.genres, "cosine": float(hit.cosine)})
     return pd.DataFrame(rows, columns=["movie", "modality", "rank", "neighbour", "genres", "cosine"])
@@ -192,8 +198,11 @@ def built_modalities(before: set[str], root=None) -> set[str]:
     from .cache import cache_root
 
     folder = cache_root(root)
-    return {json.loads((folder / name).with_suffix(".json").read_text())["modality"]
-            for name in cache_files(root) - set(before) if (folder / name).with_suffix(".json").is_file()}
+    return {
+        json.loads((folder / name).with_suffix(".json").read_text())["modality"]
+        for name in cache_files(root) - set(before)
+        if (folder / name).with_suffix(".json").is_file()
+    }
 
 
 def embedding_summary(ds: MultiModalDataset, seconds: dict[str, float], built=None) -> pd.DataFrame:
@@ -204,9 +213,18 @@ def embedding_summary(ds: MultiModalDataset, seconds: dict[str, float], built=No
         mod = ds.modalities[name]
         if mod.features is None:
             raise MTM4FError(f"Modality {name!r} is not encoded yet: pass the dataset returned by embed_dataset.")
-        rows.append({"modality": name, "dim": mod.dim, "paper_dim": PAPER_DIMS[name], "items": mod.n_available,
-                     "items_%": 100 * mod.n_available / ds.n_items, "seconds": float(seconds.get(name, np.nan)),
-                     "built": None if built is None else name in built, "encoder": mod.source})
+        rows.append(
+            {
+                "modality": name,
+                "dim": mod.dim,
+                "paper_dim": PAPER_DIMS[name],
+                "items": mod.n_available,
+                "items_%": 100 * mod.n_available / ds.n_items,
+                "seconds": float(seconds.get(name, np.nan)),
+                "built": None if built is None else name in built,
+                "encoder": mod.source,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -243,18 +261,36 @@ def user_vector_summary(ds: MultiModalDataset, threshold: float = 3.0) -> pd.Dat
         features = ds.modalities[name].features
         vectors = user_vectors(ds, features, threshold)
         _, counts = liked_item_means(ds, features[:, :1], threshold)  # one column has the same NaN rows: same counts, cheaper
-        rows.append({"modality": name, "users": vectors.shape[0], "meta_dims": meta_dims, "item_dims": features.shape[1],
-                     "dim": vectors.shape[1], "users_without_liked_item": int((counts == 0).sum()), "mean_liked_items": float(counts.mean())})
+        rows.append(
+            {
+                "modality": name,
+                "users": vectors.shape[0],
+                "meta_dims": meta_dims,
+                "item_dims": features.shape[1],
+                "dim": vectors.shape[1],
+                "users_without_liked_item": int((counts == 0).sum()),
+                "mean_liked_items": float(counts.mean()),
+            }
+        )
     return pd.DataFrame(rows)
 
 
-def embedding_metrics(ds: MultiModalDataset, seconds: dict[str, float], built, clip_status: str, probe: pd.DataFrame, users: pd.DataFrame,
-                      examples) -> dict:
+def embedding_metrics(ds: MultiModalDataset, seconds: dict[str, float], built, clip_status: str, probe: pd.DataFrame, users: pd.DataFrame, examples) -> dict:
     """The numbers notebook 02 records: dimension, items and build seconds per modality, the probe's
     F1 beside its two baselines, the user-vector widths, the example movies and the CLIP status."""
     f1 = probe.assign(key=probe["modality"].str.replace(" w/o ", "_without_")).set_index("key")
-    scores = {f"{name}_f1_{k}": f1.loc[k, f"{col}_micro_f1"] for k in f1.index
-              for name, col in (("probe", "genre"), ("majority", "majority"), ("top_genre", "top_genre"))}
-    return {**{f"dim_{m}": ds.modalities[m].dim for m in MODALITIES}, **{f"items_{m}": ds.modalities[m].n_available for m in MODALITIES},
-            **{f"seconds_{m}": round(s, 3) for m, s in seconds.items()}, "built": sorted(built), "clip": clip_status, **scores,
-            "user_vector_dims": dict(zip(users["modality"], users["dim"])), "examples": list(ds.items["title"][examples])}
+    scores = {
+        f"{name}_f1_{k}": f1.loc[k, f"{col}_micro_f1"]
+        for k in f1.index
+        for name, col in (("probe", "genre"), ("majority", "majority"), ("top_genre", "top_genre"))
+    }
+    return {
+        **{f"dim_{m}": ds.modalities[m].dim for m in MODALITIES},
+        **{f"items_{m}": ds.modalities[m].n_available for m in MODALITIES},
+        **{f"seconds_{m}": round(s, 3) for m, s in seconds.items()},
+        "built": sorted(built),
+        "clip": clip_status,
+        **scores,
+        "user_vector_dims": dict(zip(users["modality"], users["dim"])),
+        "examples": list(ds.items["title"][examples]),
+    }

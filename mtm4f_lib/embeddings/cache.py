@@ -6,14 +6,15 @@ key parts) under the cache root: the ``root`` argument, else ``embeddings/`` of 
 (``mtm4f_lib.paths``). Files are written atomically, so an interrupted build never leaves a
 half-written matrix behind.
 """
+
 from __future__ import annotations
 
 import hashlib
 import json
 import re
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -101,7 +102,9 @@ def cached_embedding(key: EmbeddingKey, build: Callable[[], np.ndarray], root=No
         return np.load(path)
     matrix = np.asarray(build())
     if matrix.ndim != 2 or not np.issubdtype(matrix.dtype, np.floating):
-        raise MTM4FError(f"The builder for {key.dataset}/{key.modality} returned a {matrix.dtype} array of shape {matrix.shape}; it must return a 2-d float matrix.")
+        raise MTM4FError(
+            f"The builder for {key.dataset}/{key.modality} returned a {matrix.dtype} array of shape {matrix.shape}; it must return a 2-d float matrix."
+        )
     with atomic_path(path) as tmp:
         with open(tmp, "wb") as handle:
             np.save(handle, matrix)

@@ -16,13 +16,14 @@ most its context length (77 tokens for real CLIP) and truncates the rest.
 
 Where no weights exist, tables print ``NO_CLIP_WEIGHTS``; ``$MTM4F_CLIP`` may name the weights.
 """
+
 from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 import torch
@@ -58,10 +59,11 @@ def prepare_images(frames, size: int, mean=OPENAI_MEAN, std=OPENAI_STD) -> torch
         raise MTM4FError(f"CLIP frames must be uint8 [n, 3, H, W] (channels first); got {tuple(x.shape)} {x.dtype}.")
     height, width = x.shape[2:]
     scale = size / min(height, width)
-    resized = torch.nn.functional.interpolate(x.float() / 255.0, size=(max(size, round(height * scale)), max(size, round(width * scale))),
-                                              mode="bicubic", antialias=True, align_corners=False).clamp(0, 1)
+    resized = torch.nn.functional.interpolate(
+        x.float() / 255.0, size=(max(size, round(height * scale)), max(size, round(width * scale))), mode="bicubic", antialias=True, align_corners=False
+    ).clamp(0, 1)
     top, left = (resized.shape[2] - size) // 2, (resized.shape[3] - size) // 2
-    cropped = resized[:, :, top:top + size, left:left + size]
+    cropped = resized[:, :, top : top + size, left : left + size]
     return (cropped - torch.tensor(mean).view(1, 3, 1, 1)) / torch.tensor(std).view(1, 3, 1, 1)
 
 
@@ -86,15 +88,17 @@ class ClipEncoder:
         """Unit vectors of uint8 [n, 3, H, W] frames."""
         frames = np.asarray(frames)
         with torch.no_grad():
-            parts = [_unit(self.encode_pixels(prepare_images(frames[s:s + self.batch_size], self.image_size, self.mean, self.std)))
-                     for s in range(0, len(frames), self.batch_size)]
+            parts = [
+                _unit(self.encode_pixels(prepare_images(frames[s : s + self.batch_size], self.image_size, self.mean, self.std)))
+                for s in range(0, len(frames), self.batch_size)
+            ]
         return torch.cat(parts).numpy() if parts else np.zeros((0, self.dim), np.float32)
 
     def texts(self, texts) -> np.ndarray:
         """Unit vectors of strings (each truncated to the model's context length)."""
         texts = [str(t) for t in texts]
         with torch.no_grad():
-            parts = [_unit(self.encode_tokens(texts[s:s + self.batch_size])) for s in range(0, len(texts), self.batch_size)]
+            parts = [_unit(self.encode_tokens(texts[s : s + self.batch_size])) for s in range(0, len(texts), self.batch_size)]
         return torch.cat(parts).numpy() if parts else np.zeros((0, self.dim), np.float32)
 
 
@@ -112,8 +116,15 @@ def transformers_clip(model, tokenizer, mean=OPENAI_MEAN, std=OPENAI_STD, name: 
         tokens = tokenizer(texts, padding=True, truncation=True, max_length=context, return_tensors="pt")
         return _pooled(model.get_text_features(input_ids=tokens["input_ids"], attention_mask=tokens["attention_mask"]))
 
-    return ClipEncoder(name, model.config.projection_dim, model.config.vision_config.image_size,
-                       lambda pixels: _pooled(model.get_image_features(pixel_values=pixels)), encode_tokens, tuple(mean), tuple(std))
+    return ClipEncoder(
+        name,
+        model.config.projection_dim,
+        model.config.vision_config.image_size,
+        lambda pixels: _pooled(model.get_image_features(pixel_values=pixels)),
+        encode_tokens,
+        tuple(mean),
+        tuple(std),
+    )
 
 
 def _load_transformers(folder: Path) -> ClipEncoder:
@@ -123,7 +134,9 @@ def _load_transformers(folder: Path) -> ClipEncoder:
         model = CLIPModel.from_pretrained(folder, local_files_only=True)
         tokenizer = AutoTokenizer.from_pretrained(folder, local_files_only=True)
     except (OSError, ValueError) as err:
-        raise MTM4FError(f"Could not load a CLIP model and tokenizer from {folder} ({err}); the folder needs config.json, the weights and the tokenizer files.") from err
+        raise MTM4FError(
+            f"Could not load a CLIP model and tokenizer from {folder} ({err}); the folder needs config.json, the weights and the tokenizer files."
+        ) from err
     config_file = folder / "preprocessor_config.json"
     processor = json.loads(config_file.read_text()) if config_file.is_file() else {}
     return transformers_clip(model, tokenizer, processor.get("image_mean", OPENAI_MEAN), processor.get("image_std", OPENAI_STD), f"transformers:{folder.name}")
@@ -133,15 +146,23 @@ def _load_open_clip(checkpoint: Path, model_name: str) -> ClipEncoder:
     try:
         import open_clip
     except ImportError as err:
-        raise MTM4FError("The open_clip backend needs the optional package open_clip_torch: pip install 'mtm4f[clip]', or use backend='transformers' with a CLIP model folder.") from err
+        raise MTM4FError(
+            "The open_clip backend needs the optional package open_clip_torch: pip install 'mtm4f[clip]', or use backend='transformers' with a CLIP model folder."
+        ) from err
     model, _, _ = open_clip.create_model_and_transforms(model_name, pretrained=str(checkpoint))
     model.eval()
     tokenizer = open_clip.get_tokenizer(model_name)
     size = model.visual.image_size
     visual = model.visual
-    return ClipEncoder(f"open_clip:{model_name}", int(visual.output_dim), int(size[0] if isinstance(size, (tuple, list)) else size),
-                       model.encode_image, lambda texts: model.encode_text(tokenizer(texts)),
-                       tuple(getattr(visual, "image_mean", None) or OPENAI_MEAN), tuple(getattr(visual, "image_std", None) or OPENAI_STD))
+    return ClipEncoder(
+        f"open_clip:{model_name}",
+        int(visual.output_dim),
+        int(size[0] if isinstance(size, (tuple, list)) else size),
+        model.encode_image,
+        lambda texts: model.encode_text(tokenizer(texts)),
+        tuple(getattr(visual, "image_mean", None) or OPENAI_MEAN),
+        tuple(getattr(visual, "image_std", None) or OPENAI_STD),
+    )
 
 
 def load_clip(path=None, backend: str = "auto", model_name: str = "ViT-B-32") -> ClipEncoder:
@@ -152,7 +173,9 @@ def load_clip(path=None, backend: str = "auto", model_name: str = "ViT-B-32") ->
     """
     path = _weights_path(path)
     if path is None or not path.exists():
-        raise MTM4FError(f"No CLIP weights at {path}: pass the path of a local CLIP model folder or open_clip checkpoint (or set MTM4F_CLIP). Nothing is downloaded.")
+        raise MTM4FError(
+            f"No CLIP weights at {path}: pass the path of a local CLIP model folder or open_clip checkpoint (or set MTM4F_CLIP). Nothing is downloaded."
+        )
     if backend not in ("auto", "transformers", "open_clip"):
         raise MTM4FError(f"Unknown CLIP backend {backend!r}; use 'auto', 'transformers' or 'open_clip'.")
     if backend == "open_clip" or (backend == "auto" and path.is_file()):
@@ -174,7 +197,7 @@ def clip_frame_embeddings(clip: ClipEncoder, frames, available, progress: bool =
     index, k = np.flatnonzero(available), frames.shape[1]
     per_batch = max(1, clip.batch_size // k)
     for s in tqdm(range(0, len(index), per_batch), desc="CLIP frames", disable=not progress):
-        chunk = index[s:s + per_batch]
+        chunk = index[s : s + per_batch]
         vectors = clip.images(frames[chunk].reshape(-1, *frames.shape[2:])).reshape(len(chunk), k, -1)
         out[chunk] = _unit(torch.from_numpy(vectors.mean(axis=1))).numpy()
     return out
@@ -182,7 +205,7 @@ def clip_frame_embeddings(clip: ClipEncoder, frames, available, progress: bool =
 
 def _chunks(text: str, words_per_chunk: int) -> list[str]:
     words = text.split()
-    return [" ".join(words[s:s + words_per_chunk]) for s in range(0, len(words), words_per_chunk)]
+    return [" ".join(words[s : s + words_per_chunk]) for s in range(0, len(words), words_per_chunk)]
 
 
 def clip_text_embeddings(clip: ClipEncoder, texts, words_per_chunk: int = 50, progress: bool = True) -> tuple[np.ndarray, np.ndarray]:

@@ -20,6 +20,7 @@ A sentence where no subject or no object is found gives no triple. Subject and o
 noun with its ``compound`` modifiers ("cowboy doll"). All words are lower-cased alphanumeric runs,
 the same tokenisation the Word2Vec corpus uses.
 """
+
 from __future__ import annotations
 
 import re
@@ -36,8 +37,15 @@ PLOT_SENTENCES = 3
 PLOT_SLOT = "plot"
 # (items column, relation name) in slot order; a dataset uses those of its columns that exist.
 TABULAR_RELATIONS = (
-    ("title", "title"), ("year", "year"), ("genres", "genre"), ("director", "director"), ("writer", "writer"),
-    ("cast", "cast"), ("age_rating", "age_rating"), ("runtime_min", "runtime"), ("tags", "tag"),
+    ("title", "title"),
+    ("year", "year"),
+    ("genres", "genre"),
+    ("director", "director"),
+    ("writer", "writer"),
+    ("cast", "cast"),
+    ("age_rating", "age_rating"),
+    ("runtime_min", "runtime"),
+    ("tags", "tag"),
 )
 SEPARATORS = {"genres": "|", "tags": ","}
 SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj", "csubjpass")
@@ -95,10 +103,12 @@ def tabular_triples(items: pd.DataFrame) -> list[dict[str, list[Triple]]]:
     graph = []
     for row, record in enumerate(items[[c for c, _ in relations]].itertuples(index=False)):
         head = (movie_token(row),)
-        graph.append({
-            relation: [Triple(head, (relation_token(relation),), words(v)) for v in cell_values(column, value) if words(v)]
-            for (column, relation), value in zip(relations, record)
-        })
+        graph.append(
+            {
+                relation: [Triple(head, (relation_token(relation),), words(v)) for v in cell_values(column, value) if words(v)]
+                for (column, relation), value in zip(relations, record)
+            }
+        )
     return graph
 
 

@@ -19,6 +19,7 @@ the datasets here, so these encoders run only when a user points them at such a 
 
 Video and audio encoders are trained on the rating objective with ``task_specific.fit_encoder``.
 """
+
 from __future__ import annotations
 
 import re
@@ -85,6 +86,7 @@ def _stack(values, available: np.ndarray, shape, dtype) -> np.ndarray:
 
 
 # --- video -------------------------------------------------------------------------------------
+
 
 def read_key_frames(path, size: int = 64) -> np.ndarray:
     """uint8 [n_iframes, size, size, 3]: every I-frame of the file's first video stream, resized."""
@@ -162,6 +164,7 @@ class VideoEncoder(nn.Module):
 
 # --- audio -------------------------------------------------------------------------------------
 
+
 def read_waveform(path, sample_rate: int = 16000) -> np.ndarray:
     """float32 mono waveform of the file's first audio stream, resampled to ``sample_rate``."""
     import av
@@ -183,7 +186,7 @@ def standardize_waveform(wave: np.ndarray, length: int) -> np.ndarray:
     if len(wave) == 0 or length < 1:
         raise MTM4FError("standardize_waveform needs a non-empty waveform and length >= 1.")
     start = max(0, (len(wave) - length) // 2)
-    wave = wave[start:start + length]
+    wave = wave[start : start + length]
     std = float(wave.std())
     wave = (wave - wave.mean()) / std if std > 1e-8 else np.zeros_like(wave)
     return np.pad(wave, (0, length - len(wave)))
@@ -205,6 +208,7 @@ class AudioEncoder(DenseEncoder):
 
 
 # --- subtitles ---------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Cue:
@@ -235,7 +239,7 @@ def parse_srt(text: str) -> list[Cue]:
         if times is None:
             raise MTM4FError(f"Subtitle block {number + 1} has no 'HH:MM:SS,mmm --> HH:MM:SS,mmm' line ({lines[0][:60]!r}); fix or remove the .srt file.")
         index = int(lines[0]) if at == 1 and lines[0].strip().isdigit() else number + 1
-        words = " ".join(_MARKUP.sub(" ", line) for line in lines[at + 1:]).split()
+        words = " ".join(_MARKUP.sub(" ", line) for line in lines[at + 1 :]).split()
         cues.append(Cue(index, _seconds(*times.groups()[:4]), _seconds(*times.groups()[4:]), " ".join(words)))
     return cues
 
@@ -274,21 +278,32 @@ def srt_embeddings_from_folder(folder, raw_ids, model: str | None = None, progre
 
 # --- end to end ----------------------------------------------------------------------------------
 
+
 def _train_and_embed(dataset: MultiModalDataset, make_encoder, inputs, available, seed: int, fit_options) -> np.ndarray:
     torch.manual_seed(seed)
     encoder, _ = fit_encoder(dataset, make_encoder(), inputs, available, seed=seed, **fit_options)
     return embed_items(encoder, inputs, available)
 
 
-def video_embeddings(dataset: MultiModalDataset, folder, out_dim: int = 231, k: int = 5, size: int = 64, seed: int = 0,
-                     progress: bool = True, **fit_options) -> np.ndarray:
+def video_embeddings(
+    dataset: MultiModalDataset, folder, out_dim: int = 231, k: int = 5, size: int = 64, seed: int = 0, progress: bool = True, **fit_options
+) -> np.ndarray:
     """Train ``VideoEncoder`` on the trailers in ``folder``; float32 [n_items, out_dim], NaN where no video."""
     frames, available = key_frames_from_folder(folder, dataset.items["raw_id"], k, size, seed, progress)
     return _train_and_embed(dataset, lambda: VideoEncoder(k, size, out_dim), frames, available, seed, fit_options)
 
 
-def audio_embeddings(dataset: MultiModalDataset, folder, out_dim: int = 512, sample_rate: int = 16000, seconds: float = 4.0,
-                     hidden=(512,), seed: int = 0, progress: bool = True, **fit_options) -> np.ndarray:
+def audio_embeddings(
+    dataset: MultiModalDataset,
+    folder,
+    out_dim: int = 512,
+    sample_rate: int = 16000,
+    seconds: float = 4.0,
+    hidden=(512,),
+    seed: int = 0,
+    progress: bool = True,
+    **fit_options,
+) -> np.ndarray:
     """Train ``AudioEncoder`` on the trailer audio in ``folder``; float32 [n_items, out_dim], NaN where no audio."""
     waves, available = waveforms_from_folder(folder, dataset.items["raw_id"], sample_rate, seconds, progress)
     return _train_and_embed(dataset, lambda: AudioEncoder(waves.shape[1], out_dim, hidden), waves, available, seed, fit_options)

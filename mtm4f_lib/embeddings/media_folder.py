@@ -14,6 +14,7 @@ standard feature vector". The encoders of :mod:`.media` are trained on the ratin
 the training rows, as the standard ones are. A run's key names the folder's content
 (:func:`media_fingerprint`), so runs on different media never share a stored result.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -40,8 +41,10 @@ def media_root(media_dir=None) -> Path | None:
         return None
     path = Path(chosen).expanduser().resolve()
     if not path.is_dir() or not any((path / sub).is_dir() for sub in SUBFOLDERS.values()):
-        raise MTM4FError(f"Media folder {path} must exist and hold at least one of {sorted(SUBFOLDERS.values())}/ "
-                         f"(files named <movie id>.<ext>); fix {MEDIA_ENV} or media_dir, or unset it to use the standard features only.")
+        raise MTM4FError(
+            f"Media folder {path} must exist and hold at least one of {sorted(SUBFOLDERS.values())}/ "
+            f"(files named <movie id>.<ext>); fix {MEDIA_ENV} or media_dir, or unset it to use the standard features only."
+        )
     return path
 
 
@@ -73,8 +76,16 @@ def embeddings_id(media_dir=None) -> str:
     return "standard" if root is None else f"media-{media_fingerprint(root)}"
 
 
-def media_matrix(ds: MultiModalDataset, modality: str, folder: Path, split: Split | None = None, seed: int = 0,
-                 text_model: str | None = None, progress: bool = True, **options) -> np.ndarray:
+def media_matrix(
+    ds: MultiModalDataset,
+    modality: str,
+    folder: Path,
+    split: Split | None = None,
+    seed: int = 0,
+    text_model: str | None = None,
+    progress: bool = True,
+    **options,
+) -> np.ndarray:
     """float32 [n_items, d] embeddings of one modality from its media files, NaN rows for movies without a usable file.
 
     The video and audio encoders train on the training rows of ``split`` (default: the dataset's split).
@@ -91,8 +102,10 @@ def media_matrix(ds: MultiModalDataset, modality: str, folder: Path, split: Spli
 def overlay_media(ds: MultiModalDataset, modality: str, standard: np.ndarray, from_media: np.ndarray) -> tuple[np.ndarray, np.ndarray, str]:
     """(matrix, availability, source): media rows where a file was usable, the standard rows elsewhere."""
     if from_media.shape[1] != standard.shape[1]:
-        raise MTM4FError(f"The {modality} media embedding is {from_media.shape[1]}-d but the standard one is {standard.shape[1]}-d; "
-                         "give the media encoder the same output width.")
+        raise MTM4FError(
+            f"The {modality} media embedding is {from_media.shape[1]}-d but the standard one is {standard.shape[1]}-d; "
+            "give the media encoder the same output width."
+        )
     has_file = np.isfinite(from_media).all(axis=1)
     matrix = np.where(has_file[:, None], from_media, standard).astype(np.float32)
     available = has_file | (ds.modalities[modality].available & np.isfinite(standard).all(axis=1))

@@ -18,6 +18,7 @@
   genre, director, writer, cast, age_rating, runtime, plot) -> 1152 (the paper's is 1220); mmtf
   4 slots (title, year, genre, tag) -> 512; synthetic 4 slots (title, year, genre, plot) -> 512.
 """
+
 from __future__ import annotations
 
 from importlib.metadata import version
@@ -68,12 +69,13 @@ def graph_matrix(graph: list[dict[str, list[Triple]]], slots: list[str], vectors
         for k, slot in enumerate(slots):
             triples = item.get(slot, [])
             if triples:
-                out[row, k * d:(k + 1) * d] = np.mean([triple_vector(vectors, t) for t in triples], axis=0)
+                out[row, k * d : (k + 1) * d] = np.mean([triple_vector(vectors, t) for t in triples], axis=0)
     return out
 
 
-def meta_embeddings(dataset: MultiModalDataset, dim_per_slot: int = 128, seed: int = 0, epochs: int = 5,
-                    window: int = 5, root=None, force: bool = False, progress: bool = True) -> np.ndarray:
+def meta_embeddings(
+    dataset: MultiModalDataset, dim_per_slot: int = 128, seed: int = 0, epochs: int = 5, window: int = 5, root=None, force: bool = False, progress: bool = True
+) -> np.ndarray:
     """float32 [n_items, dim_per_slot * n_slots] knowledge-graph meta vectors, NaN rows where meta is unavailable.
 
     Built from the items that have the meta modality only, and cached under the items' metadata,

@@ -7,6 +7,7 @@ their cache key names those rows. Each matrix is cached (see ``cache.py``). A me
 (``media_dir`` or $MTM4F_MEDIA, see :mod:`.media_folder`) replaces the embeddings of the movies it
 has trailer files for.
 """
+
 from __future__ import annotations
 
 import time
@@ -23,14 +24,27 @@ TASK_ENCODER_VERSION = "1"
 
 def cached_task_embeddings(ds: MultiModalDataset, modality: str, split: Split, seed: int = 0, root=None, force: bool = False, **options):
     """Task-specific embeddings of ``modality`` trained on ``split.train``, through the cache."""
-    key = EmbeddingKey(ds.name, modality, f"task-specific-{DEFAULT_DIMS[modality]}", TASK_ENCODER_VERSION,
-                       input_checksum(ds.modalities[modality].features, split.train, {"seed": seed, **options}))
+    key = EmbeddingKey(
+        ds.name,
+        modality,
+        f"task-specific-{DEFAULT_DIMS[modality]}",
+        TASK_ENCODER_VERSION,
+        input_checksum(ds.modalities[modality].features, split.train, {"seed": seed, **options}),
+    )
     return cached_embedding(key, lambda: task_specific_embeddings(ds, modality, seed=seed, split=split, **options), root, force)
 
 
-def embed_dataset(ds: MultiModalDataset, split: Split | None = None, seed: int = 0, text_model: str | None = None,
-                  root=None, force: bool = False, progress: bool = True, media_dir=None,
-                  media_options: dict[str, dict] | None = None) -> tuple[MultiModalDataset, dict[str, float]]:
+def embed_dataset(
+    ds: MultiModalDataset,
+    split: Split | None = None,
+    seed: int = 0,
+    text_model: str | None = None,
+    root=None,
+    force: bool = False,
+    progress: bool = True,
+    media_dir=None,
+    media_options: dict[str, dict] | None = None,
+) -> tuple[MultiModalDataset, dict[str, float]]:
     """The dataset with all four modalities encoded, and the seconds each encoder took (cache hits are fast).
 
     ``media_dir`` (default $MTM4F_MEDIA; False: none) lays trailer media over the standard embeddings;

@@ -17,6 +17,7 @@ Choices a user should know:
   kept. Test rows are never read. Items without the modality get NaN embedding rows.
 - Each mini-batch encodes each of its distinct items once, so large batches stay cheap.
 """
+
 from __future__ import annotations
 
 import copy
@@ -131,15 +132,29 @@ def _predict(model: RatingModel, inputs: torch.Tensor, rows: _Rows, order: np.nd
 def _rmse(model: RatingModel, inputs: torch.Tensor, rows: _Rows, batch_size: int) -> float:
     model.eval()
     with torch.no_grad():
-        preds = torch.cat([_predict(model, inputs, rows, np.arange(s, min(s + batch_size, len(rows.users))))
-                           for s in range(0, len(rows.users), batch_size)])
+        preds = torch.cat([_predict(model, inputs, rows, np.arange(s, min(s + batch_size, len(rows.users)))) for s in range(0, len(rows.users), batch_size)])
     return float(torch.sqrt(torch.mean((preds - torch.from_numpy(rows.targets)) ** 2))) * rows.scale
 
 
-def fit_encoder(dataset: MultiModalDataset, encoder: nn.Module, inputs, available: np.ndarray, *, split: Split | None = None,
-                user_vectors=None, epochs: int = 60, batch_size: int = 8192, lr: float = 2e-3, weight_decay: float = 0.0,
-                patience: int = 5, val_fraction: float = 0.1, user_dim: int = 32, head_hidden: int = 64, seed: int = 0,
-                verbose: bool = False) -> tuple[nn.Module, EncoderHistory]:
+def fit_encoder(
+    dataset: MultiModalDataset,
+    encoder: nn.Module,
+    inputs,
+    available: np.ndarray,
+    *,
+    split: Split | None = None,
+    user_vectors=None,
+    epochs: int = 60,
+    batch_size: int = 8192,
+    lr: float = 2e-3,
+    weight_decay: float = 0.0,
+    patience: int = 5,
+    val_fraction: float = 0.1,
+    user_dim: int = 32,
+    head_hidden: int = 64,
+    seed: int = 0,
+    verbose: bool = False,
+) -> tuple[nn.Module, EncoderHistory]:
     """Train ``encoder`` (any module with an ``out_dim`` attribute) on the rating objective; return it frozen.
 
     ``inputs`` holds one input per item ([n_items, ...]; rows of unavailable items are never read) and
@@ -165,7 +180,7 @@ def fit_encoder(dataset: MultiModalDataset, encoder: nn.Module, inputs, availabl
         model.train()
         order, total = rng.permutation(len(train.users)), 0.0
         for s in range(0, len(order), batch_size):
-            batch = order[s:s + batch_size]
+            batch = order[s : s + batch_size]
             loss = torch.mean((_predict(model, inputs, train, batch) - targets[batch]) ** 2)
             optimiser.zero_grad()
             loss.backward()
@@ -194,7 +209,7 @@ def embed_items(encoder: nn.Module, inputs, available: np.ndarray, batch_size: i
     encoder.eval()
     with torch.no_grad():
         for s in range(0, len(index), batch_size):
-            chunk = index[s:s + batch_size]
+            chunk = index[s : s + batch_size]
             out[chunk] = encoder(inputs[torch.from_numpy(chunk)]).numpy()
     return out
 
@@ -216,8 +231,18 @@ def _standardisation(features: np.ndarray, dataset: MultiModalDataset, available
     return mean, np.where(std > 1e-8, std, 1.0)
 
 
-def train_task_encoder(dataset: MultiModalDataset, modality: str, out_dim: int | None = None, user_vectors=None, *, epochs: int = 60,
-                       seed: int = 0, hidden=None, split: Split | None = None, **fit_options) -> tuple[nn.Module, EncoderHistory]:
+def train_task_encoder(
+    dataset: MultiModalDataset,
+    modality: str,
+    out_dim: int | None = None,
+    user_vectors=None,
+    *,
+    epochs: int = 60,
+    seed: int = 0,
+    hidden=None,
+    split: Split | None = None,
+    **fit_options,
+) -> tuple[nn.Module, EncoderHistory]:
     """Train a ``DenseEncoder`` on the feature matrix of ``modality`` (audio -> 512-d, video -> 231-d).
 
     ``hidden`` defaults to (1024,) for audio and (1024, 512) for video (the paper's dense stack);

@@ -5,6 +5,7 @@ The paper encodes trailer subtitles, which are not public; the subtitle text her
 default model is the offline all-MiniLM-L6-v2 (384-d); the paper's 768-d SBERT is any 768-d
 sentence-transformers model folder or name passed as ``model``.
 """
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -40,8 +41,9 @@ def load_text_model(model: str, device: str | None = None):
         raise MTM4FError(f"Could not load the sentence-transformers model {model!r} ({err}). Pass the path of a local model folder as `model`.") from err
 
 
-def encode_texts(texts, model: str | None = None, batch_size: int = 64, normalize: bool = False,
-                 device: str | None = None, progress: bool = True) -> np.ndarray:
+def encode_texts(
+    texts, model: str | None = None, batch_size: int = 64, normalize: bool = False, device: str | None = None, progress: bool = True
+) -> np.ndarray:
     """float32 [len(texts), d] SBERT vectors, encoded in batches with a tqdm bar; unit length if ``normalize``."""
     texts = [str(t) for t in texts]
     encoder = load_text_model(model or default_text_model(), device)
@@ -49,8 +51,7 @@ def encode_texts(texts, model: str | None = None, batch_size: int = 64, normaliz
         # Newer sentence-transformers releases renamed get_sentence_embedding_dimension to get_embedding_dimension.
         dimension = getattr(encoder, "get_embedding_dimension", None) or encoder.get_sentence_embedding_dimension
         return np.zeros((0, dimension()), dtype=np.float32)
-    vectors = encoder.encode(texts, batch_size=batch_size, show_progress_bar=progress,
-                             normalize_embeddings=normalize, convert_to_numpy=True)
+    vectors = encoder.encode(texts, batch_size=batch_size, show_progress_bar=progress, normalize_embeddings=normalize, convert_to_numpy=True)
     return np.asarray(vectors, dtype=np.float32)
 
 
@@ -69,9 +70,16 @@ def model_name(model: str) -> str:
     return Path(model).name if Path(model).is_dir() else model
 
 
-def subtitle_embeddings(dataset: MultiModalDataset, model: str | None = None, batch_size: int = 64,
-                        normalize: bool = False, device: str | None = None, root=None,
-                        force: bool = False, progress: bool = True) -> np.ndarray:
+def subtitle_embeddings(
+    dataset: MultiModalDataset,
+    model: str | None = None,
+    batch_size: int = 64,
+    normalize: bool = False,
+    device: str | None = None,
+    root=None,
+    force: bool = False,
+    progress: bool = True,
+) -> np.ndarray:
     """float32 [n_items, d] SBERT vectors of the subtitle text, NaN rows where the modality is unavailable.
 
     Only available items are encoded; the result is cached under (dataset, "subtitle", model,
@@ -87,7 +95,11 @@ def subtitle_embeddings(dataset: MultiModalDataset, model: str | None = None, ba
         out[available] = vectors
         return out
 
-    key = EmbeddingKey(dataset.name, "subtitle", f"sbert:{model_name(model)}",
-                       f"{ENCODER_VERSION}/st-{version('sentence-transformers')}",
-                       input_checksum(texts, available, {"normalize": normalize}))
+    key = EmbeddingKey(
+        dataset.name,
+        "subtitle",
+        f"sbert:{model_name(model)}",
+        f"{ENCODER_VERSION}/st-{version('sentence-transformers')}",
+        input_checksum(texts, available, {"normalize": normalize}),
+    )
     return cached_embedding(key, build, root, force)

@@ -10,6 +10,7 @@
   ``no_history`` column (0 for everyone else), so "no evidence" is explicit instead of being
   mistaken for an average taste.
 """
+
 from __future__ import annotations
 
 import numpy as np

@@ -1,4 +1,5 @@
 """Timing targets of the multi-task model: one SP-MT run, and the wall time of a whole table grid."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -23,10 +24,19 @@ def one_run(profile: str = "paper", data_dir=None, threads: int = 1, device: str
     start = time.perf_counter()
     result = train_spec(spec, data_dir)[1]["result"]
     hardware = torch.cuda.get_device_name(device) if device.startswith("cuda") else f"CPU, {os.cpu_count()} cores"
-    return {"run": "SP-MT t1..t4, AMSV, ml100k, complete-modality", "profile": profile, "threads": threads, "device": device, "hardware": hardware,
-            "wall_seconds": round(time.perf_counter() - start, 2), "epochs": len(result["history"]),
-            "seconds_per_epoch": round(sum(h["seconds"] for h in result["history"]) / len(result["history"]), 2),
-            "rmse": result["metrics"]["rmse"], "target_seconds": 30, "goal_seconds": 10}
+    return {
+        "run": "SP-MT t1..t4, AMSV, ml100k, complete-modality",
+        "profile": profile,
+        "threads": threads,
+        "device": device,
+        "hardware": hardware,
+        "wall_seconds": round(time.perf_counter() - start, 2),
+        "epochs": len(result["history"]),
+        "seconds_per_epoch": round(sum(h["seconds"] for h in result["history"]) / len(result["history"]), 2),
+        "rmse": result["metrics"]["rmse"],
+        "target_seconds": 30,
+        "goal_seconds": 10,
+    }
 
 
 def grid(profile: str = "paper", data_dir=None, outputs_dir=None, workers: int = 2, device: str = "cpu") -> dict:
@@ -37,12 +47,19 @@ def grid(profile: str = "paper", data_dir=None, outputs_dir=None, workers: int =
     for table in TABLES.values():
         _, summary = table.make(chosen, data_dir=data_dir, outputs_dir=outputs_dir, workers=workers)
         seconds[f"table{table.number}_{table.dataset}"] = round(sum(r["seconds"] for r in summary), 1)
-    return {"profile": profile, "workers": workers, "device": device, "wall_seconds": round(time.perf_counter() - start, 1),
-            "run_seconds_per_table": seconds, "run_seconds_total": round(sum(seconds.values()), 1), "target_seconds": 3600, "goal_seconds": 1800}
+    return {
+        "profile": profile,
+        "workers": workers,
+        "device": device,
+        "wall_seconds": round(time.perf_counter() - start, 1),
+        "run_seconds_per_table": seconds,
+        "run_seconds_total": round(sum(seconds.values()), 1),
+        "target_seconds": 3600,
+        "goal_seconds": 1800,
+    }
 
 
-def bench(profile: str = "paper", data_dir=None, outputs_dir=None, workers: int = 2, with_grid: bool = True,
-          device: str = "cpu") -> dict:
+def bench(profile: str = "paper", data_dir=None, outputs_dir=None, workers: int = 2, with_grid: bool = True, device: str = "cpu") -> dict:
     """Measure both targets on ``device`` and write ``metrics/bench_<profile>.json`` (``bench_<profile>_cuda.json`` off the CPU)."""
     report = {"one_run": [one_run(profile, data_dir, threads, device) for threads in (1, 2)]}
     if with_grid:

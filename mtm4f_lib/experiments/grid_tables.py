@@ -8,6 +8,7 @@ each run key is the one the grid asks for), and writes into the profile's output
 value; Markdown and LaTeX show "mean ± std"), a dot plot in ``figures/``, and ``metrics/`` with every
 run's metrics and full configuration and the table's provenance.
 """
+
 from __future__ import annotations
 
 import json
@@ -62,8 +63,12 @@ class Column:
 
 def grid_specs(dataset: MultiModalDataset, columns, profile: Profile) -> dict[tuple[str, str], list[RunSpec]]:
     """{(subset, column): [one spec per seed]} for the columns the dataset supports."""
-    return {(subset, c.name): [c.spec(dataset, subset, profile, s) for s in profile.seeds]
-            for subset in profile.subsets for c in columns if c.reason_unavailable(dataset) is None}
+    return {
+        (subset, c.name): [c.spec(dataset, subset, profile, s) for s in profile.seeds]
+        for subset in profile.subsets
+        for c in columns
+        if c.reason_unavailable(dataset) is None
+    }
 
 
 @dataclass(frozen=True)
@@ -71,11 +76,11 @@ class GridTable:
     """The numbers of a table: per row (subset) the kept counts, per column the RMSE's mean, std and n
     over seeds and the paper's value; columns the dataset cannot run carry a reason instead."""
 
-    rows: pd.DataFrame          # index abbrev; modalities, train, test
-    cells: pd.DataFrame         # index abbrev; columns (label, 'mean' | 'std' | 'n')
-    paper: pd.DataFrame         # index abbrev; columns label (NaN where the paper has none); empty for synthetic
+    rows: pd.DataFrame  # index abbrev; modalities, train, test
+    cells: pd.DataFrame  # index abbrev; columns (label, 'mean' | 'std' | 'n')
+    paper: pd.DataFrame  # index abbrev; columns label (NaN where the paper has none); empty for synthetic
     unavailable: dict[str, str]
-    labels: tuple[str, ...]     # the columns in the table's order
+    labels: tuple[str, ...]  # the columns in the table's order
 
     def means(self) -> pd.DataFrame:
         """Our mean RMSE per subset and column that has numbers."""
@@ -95,8 +100,11 @@ class GridTable:
         """The table as read: 'mean ± std' (or the one value), the reason for columns without numbers, '-' where the paper has none."""
         out = self.rows.reset_index()[["modalities", "abbrev", "train", "test"]]
         for label in self.labels:
-            out[label] = [self.unavailable[label]] * len(out) if label in self.unavailable else \
-                [format_cell(m, s, n) for m, s, n in self.cells[label][list(STATS)].itertuples(index=False)]
+            out[label] = (
+                [self.unavailable[label]] * len(out)
+                if label in self.unavailable
+                else [format_cell(m, s, n) for m, s, n in self.cells[label][list(STATS)].itertuples(index=False)]
+            )
             if label in self.paper:
                 out[f"paper: {label}"] = ["-" if np.isnan(v) else f"{v:.3f}" for v in self.paper[label]]
         return out
@@ -112,9 +120,21 @@ def run_summary(specs, records) -> list[dict]:
     for (subset, column), runs in specs.items():
         for spec in runs:
             result = records[spec.key]["result"]
-            out.append({"subset": subset, "column": column, "seed": spec.train.seed, "key": spec.key, **result["metrics"],
-                        "val_rmse": result["val_rmse"], "best_epoch": result["best_epoch"], "epochs": len(result["history"]),
-                        "seconds": round(result["seconds"], 2), "model": asdict(spec.model), "train": asdict(spec.train)})
+            out.append(
+                {
+                    "subset": subset,
+                    "column": column,
+                    "seed": spec.train.seed,
+                    "key": spec.key,
+                    **result["metrics"],
+                    "val_rmse": result["val_rmse"],
+                    "best_epoch": result["best_epoch"],
+                    "epochs": len(result["history"]),
+                    "seconds": round(result["seconds"], 2),
+                    "model": asdict(spec.model),
+                    "train": asdict(spec.train),
+                }
+            )
     return out
 
 
@@ -130,7 +150,9 @@ def summary_from_metrics(specs, path: Path) -> list[dict]:
     wanted = [(cell, spec) for cell, runs in specs.items() for spec in runs]
     missing = [f"{cell[0]}/{cell[1]} seed {spec.train.seed}" for cell, spec in wanted if spec.key not in stored]
     if missing:
-        raise MTM4FError(f"{path} lacks {len(missing)} run(s) of this grid (e.g. {missing[:3]}); their configs changed or they were never run. Run the grid instead.")
+        raise MTM4FError(
+            f"{path} lacks {len(missing)} run(s) of this grid (e.g. {missing[:3]}); their configs changed or they were never run. Run the grid instead."
+        )
     return [{**stored[spec.key], "subset": cell[0], "column": cell[1], "model": asdict(spec.model), "train": asdict(spec.train)} for cell, spec in wanted]
 
 
@@ -145,17 +167,32 @@ def grid_table(number: int, dataset: MultiModalDataset, columns, profile: Profil
                 cells[(c.label, stat)] = stats.xs(c.name, level="column")[stat].reindex(profile.subsets).to_numpy()
     cells.columns = pd.MultiIndex.from_tuples(cells.columns) if len(cells.columns) else pd.MultiIndex.from_tuples([], names=[None, None])
     counts = [complete_modality_split(dataset, parse_modalities(s), verbose=False).counts for s in profile.subsets]
-    rows = pd.DataFrame({"modalities": [subset_label(s) for s in profile.subsets], "train": [c[0] for c in counts], "test": [c[1] for c in counts]},
-                        index=cells.index)
-    paper = pd.DataFrame({c.label: [np.nan if (v := paper_value(number, s, c.name)) is None else v for s in profile.subsets] for c in columns},
-                         index=cells.index) if dataset.name in PAPER_DATASETS else pd.DataFrame(index=cells.index)
+    rows = pd.DataFrame(
+        {"modalities": [subset_label(s) for s in profile.subsets], "train": [c[0] for c in counts], "test": [c[1] for c in counts]}, index=cells.index
+    )
+    paper = (
+        pd.DataFrame({c.label: [np.nan if (v := paper_value(number, s, c.name)) is None else v for s in profile.subsets] for c in columns}, index=cells.index)
+        if dataset.name in PAPER_DATASETS
+        else pd.DataFrame(index=cells.index)
+    )
     unavailable = {c.label: reason for c in columns if (reason := c.reason_unavailable(dataset)) is not None}
     return GridTable(rows, cells, paper, unavailable, tuple(c.label for c in columns))
 
 
-def make_table(number: int, dataset_name: str, columns, profile="quick", data_dir=None, outputs_dir=None, workers: int = 1,
-               store: RunStore | None = None, progress: bool = True, from_metrics: bool = False,
-               defined_in: str = "", notebook: str = "") -> tuple[GridTable, list[dict]]:
+def make_table(
+    number: int,
+    dataset_name: str,
+    columns,
+    profile="quick",
+    data_dir=None,
+    outputs_dir=None,
+    workers: int = 1,
+    store: RunStore | None = None,
+    progress: bool = True,
+    from_metrics: bool = False,
+    defined_in: str = "",
+    notebook: str = "",
+) -> tuple[GridTable, list[dict]]:
     """Run (or read from the store, or with ``from_metrics`` from the committed metrics) every run of the table and write it.
 
     Returns (table numbers, per-run summary). ``outputs_dir`` is the outputs root; files go to its ``<profile>/`` folder.
@@ -163,7 +200,9 @@ def make_table(number: int, dataset_name: str, columns, profile="quick", data_di
     profile = get_profile(profile)
     folder = profile_outputs(profile.name, outputs_dir)
     name = f"table{number}_{dataset_name}"
-    dataset = load_dataset(dataset_name, data_dir=data_dir) if from_metrics else prepared_dataset(dataset_name, data_dir)  # no embeddings needed to read numbers
+    dataset = (
+        load_dataset(dataset_name, data_dir=data_dir) if from_metrics else prepared_dataset(dataset_name, data_dir)
+    )  # no embeddings needed to read numbers
     specs = grid_specs(dataset, columns, profile)
     if from_metrics:
         summary = summary_from_metrics(specs, folder / "metrics" / f"{name}.json")
@@ -172,12 +211,30 @@ def make_table(number: int, dataset_name: str, columns, profile="quick", data_di
     table = grid_table(number, dataset, columns, profile, summary)
     origin = "per-run numbers of the committed metrics file (rebuilt without training)" if from_metrics else "run store (trained or read back)"
     seeds = " ".join(map(str, profile.seeds))
-    meta = {"table": number, "dataset": dataset_name, "profile": profile.name, "seeds": list(profile.seeds),
-            "protocol": "complete-modality", "metric": "test RMSE (mean ± std over seeds)", "defined in": defined_in, "shown in": f"notebooks/{notebook}.ipynb",
-            "regenerate": f"mtm4f tables --table {number} --profile {profile.name} --seeds {seeds}" + ("" if profile.device == "cpu" else f" --device {profile.device}")}
+    meta = {
+        "table": number,
+        "dataset": dataset_name,
+        "profile": profile.name,
+        "seeds": list(profile.seeds),
+        "protocol": "complete-modality",
+        "metric": "test RMSE (mean ± std over seeds)",
+        "defined in": defined_in,
+        "shown in": f"notebooks/{notebook}.ipynb",
+        "regenerate": f"mtm4f tables --table {number} --profile {profile.name} --seeds {seeds}"
+        + ("" if profile.device == "cpu" else f" --device {profile.device}"),
+    }
     save_table(table.numbers(), name, folder, meta, float_format="{:.4f}", shown=table.shown())
     title = f"Table {number}, {dataset_name} ({profile.name} profile, seeds {list(profile.seeds)})"
     save_figure(rmse_comparison_figure(table.means(), table.paper, title), name, folder)
-    save_metrics({**meta, **provenance(meta["regenerate"], profile.device), "runs from": origin, "runs": summary,
-                  "total_seconds": round(sum(r["seconds"] for r in summary), 1)}, name, folder)
+    save_metrics(
+        {
+            **meta,
+            **provenance(meta["regenerate"], profile.device),
+            "runs from": origin,
+            "runs": summary,
+            "total_seconds": round(sum(r["seconds"] for r in summary), 1),
+        },
+        name,
+        folder,
+    )
     return table, summary

@@ -3,6 +3,7 @@
 Rows are keyed by modality abbreviation; columns by the run column names of the table modules.
 "-" in the paper (no CLIP vector for audio or meta alone) is None.
 """
+
 from __future__ import annotations
 
 ROWS = ("AMSV", "MSV", "ASV", "AMV", "AMS", "SV", "MV", "MS", "AV", "AS", "AM", "A", "M", "S", "V")
@@ -17,7 +18,9 @@ FUSION_COLUMNS = ("fuse_standard", "fuse_clip", "all_standard")
 MULTITASK_COLUMNS = ("fs_t1t2", "fs_t1t4", "sp_t1t4")
 
 PAPER = {
-    1: _table(FUSION_COLUMNS, """
+    1: _table(
+        FUSION_COLUMNS,
+        """
 0.936 0.936 0.930
 0.939 0.936 0.938
 0.933 0.939 0.932
@@ -32,8 +35,11 @@ PAPER = {
 0.989 - 0.984
 0.940 - 0.933
 0.935 0.938 0.944
-0.935 0.934 0.936"""),
-    2: _table(FUSION_COLUMNS, """
+0.935 0.934 0.936""",
+    ),
+    2: _table(
+        FUSION_COLUMNS,
+        """
 0.968 0.969 0.961
 0.968 0.969 0.965
 0.965 0.967 0.964
@@ -48,8 +54,11 @@ PAPER = {
 0.984 - 0.981
 0.967 - 0.966
 0.967 0.968 0.967
-0.970 0.969 0.970"""),
-    3: _table(MULTITASK_COLUMNS, """
+0.970 0.969 0.970""",
+    ),
+    3: _table(
+        MULTITASK_COLUMNS,
+        """
 0.946 0.991 0.930
 0.948 0.976 0.938
 0.941 0.969 0.932
@@ -64,8 +73,11 @@ PAPER = {
 1.151 0.969 0.984
 1.151 0.977 0.933
 1.151 0.969 0.944
-0.966 0.968 0.936"""),
-    4: _table(MULTITASK_COLUMNS, """
+0.966 0.968 0.936""",
+    ),
+    4: _table(
+        MULTITASK_COLUMNS,
+        """
 0.972 0.971 0.961
 0.968 0.968 0.965
 0.977 0.976 0.964
@@ -80,7 +92,8 @@ PAPER = {
 1.101 0.999 0.981
 0.989 0.988 0.966
 0.996 0.995 0.967
-0.985 0.978 0.970"""),
+0.985 0.978 0.970""",
+    ),
 }
 
 

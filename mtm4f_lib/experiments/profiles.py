@@ -1,4 +1,5 @@
 """The two run profiles: ``quick`` (CI-sized: a few subsets, few epochs, one seed) and ``paper``."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

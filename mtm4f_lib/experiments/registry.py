@@ -3,6 +3,7 @@
 The CLI's choices, the bench, ``reproduce`` and the notebooks read this one registry; a new table is
 one more entry here and its module.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

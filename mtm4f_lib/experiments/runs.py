@@ -7,6 +7,7 @@ holds the metrics, seconds, history and package versions. :func:`run_grid` skips
 already stored, so an interrupted grid resumes where it stopped, and a table is rebuilt from stored
 runs without retraining.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -109,8 +110,14 @@ def _prepared_dataset(name: str, data_dir: str | None, embeddings: str) -> Multi
     return embed_dataset(dataset, progress=False)[0]
 
 
-def train_mtm4f(dataset: MultiModalDataset, split: Split, model_config: ModelConfig, train_config: TrainConfig,
-                user_features: np.ndarray | None = None, progress: bool = False) -> tuple[MTM4F, RunResult]:
+def train_mtm4f(
+    dataset: MultiModalDataset,
+    split: Split,
+    model_config: ModelConfig,
+    train_config: TrainConfig,
+    user_features: np.ndarray | None = None,
+    progress: bool = False,
+) -> tuple[MTM4F, RunResult]:
     """Train and test one MTM4F model on ``split`` (validation slice carved from its training rows);
     the trained model (best validation state) and its result. The model serves the split's items only."""
     served = np.unique(dataset.ratings["item"].to_numpy()[np.concatenate([split.train, split.test])])
@@ -129,8 +136,14 @@ def train_spec(spec: RunSpec, data_dir: str | None = None, progress: bool = Fals
     dataset = prepared_dataset(spec.dataset, data_dir, spec.embeddings)
     split = complete_modality_split(dataset, spec.model.modalities, verbose=False)
     model, result = train_mtm4f(dataset, split, spec.model, spec.train, progress=progress)
-    record = {"key": spec.key, "spec": asdict(spec), "result": result.to_dict(), "results_version": RESULTS_VERSION,
-              "versions": {p: version(p) for p in ("mtm4f", "torch", "torch_geometric")}, "finished": time.strftime("%Y-%m-%dT%H:%M:%S")}
+    record = {
+        "key": spec.key,
+        "spec": asdict(spec),
+        "result": result.to_dict(),
+        "results_version": RESULTS_VERSION,
+        "versions": {p: version(p) for p in ("mtm4f", "torch", "torch_geometric")},
+        "finished": time.strftime("%Y-%m-%dT%H:%M:%S"),
+    }
     return model, json.loads(json.dumps(record))  # the record exactly as the store will read it back
 
 

@@ -5,6 +5,7 @@ modality network too) on the standard embeddings of section 5.1, and ``fuse`` on
 All use the shared-private multi-task network with every task the dataset has (the paper's set-up).
 No CLIP weights are available offline, so the CLIP column says so instead of showing a number.
 """
+
 from __future__ import annotations
 
 from ..embeddings.clip import NO_CLIP_WEIGHTS

@@ -4,6 +4,7 @@ Columns: fully shared with tasks {t1, t2} (rating, genre), fully shared with {t1
 and age group) and shared-private with {t1..t4}; all fuse with CentralNet ``all``. mmtf has no user
 demographics, so its t1..t4 columns say so, and a shared-private {t1, t2} column stands in.
 """
+
 from __future__ import annotations
 
 from ..data import TASKS

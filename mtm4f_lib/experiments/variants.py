@@ -6,6 +6,7 @@ A variant is written ``field=value,...``: a :class:`~mtm4f_lib.models.ModelConfi
 the table runs it. Variants are ranked by mean validation RMSE; the test RMSE stands beside it and
 never chooses. Runs go through the run store, so a comparison resumes and a repeated one reads back.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -41,12 +42,14 @@ def parse_variant(text: str) -> dict[str, dict]:
     for item in text.split(","):
         name, sep, value = item.partition("=")
         name = name.strip()
-        part, field = ("train", name[len("train."):]) if name.startswith("train.") else ("model", name)
+        part, field = ("train", name[len("train.") :]) if name.startswith("train.") else ("model", name)
         allowed = TRAIN_FIELDS if part == "train" else MODEL_FIELDS
         if not sep or field not in allowed:
-            raise MTM4FError(f"Variant {text!r}: write field=value pairs joined by commas, or 'base'; {item.strip()!r} is not one. "
-                             f"Model fields: {', '.join(MODEL_FIELDS)}; training fields: train.{', train.'.join(TRAIN_FIELDS)} "
-                             "(the modalities come from the subset, seed and device from their own options).")
+            raise MTM4FError(
+                f"Variant {text!r}: write field=value pairs joined by commas, or 'base'; {item.strip()!r} is not one. "
+                f"Model fields: {', '.join(MODEL_FIELDS)}; training fields: train.{', train.'.join(TRAIN_FIELDS)} "
+                "(the modalities come from the subset, seed and device from their own options)."
+            )
         out[part][field] = _value(value.strip())
     return out
 
@@ -55,8 +58,7 @@ def variant_spec(spec: RunSpec, text: str) -> RunSpec:
     """``spec`` with the variant's settings; the configs check the values and say what is wrong."""
     changes = parse_variant(text)
     try:
-        return dataclasses.replace(spec, model=dataclasses.replace(spec.model, **changes["model"]),
-                                   train=dataclasses.replace(spec.train, **changes["train"]))
+        return dataclasses.replace(spec, model=dataclasses.replace(spec.model, **changes["model"]), train=dataclasses.replace(spec.train, **changes["train"]))
     except (TypeError, ValueError) as exc:
         raise MTM4FError(f"Variant {text!r} has a value of the wrong kind: {exc}.") from exc
 
@@ -65,8 +67,17 @@ def _std(values: np.ndarray) -> float:
     return float(np.std(values, ddof=1)) if len(values) > 1 else float("nan")
 
 
-def compare_variants(dataset: str, column: str, subset: str, variants, profile: str | Profile = "quick", data_dir=None,
-                     workers: int = 1, store: RunStore | None = None, progress: bool = True) -> pd.DataFrame:
+def compare_variants(
+    dataset: str,
+    column: str,
+    subset: str,
+    variants,
+    profile: str | Profile = "quick",
+    data_dir=None,
+    workers: int = 1,
+    store: RunStore | None = None,
+    progress: bool = True,
+) -> pd.DataFrame:
     """One row per variant of the cell (``column`` on ``subset``), best validation RMSE first.
 
     Columns: variant, val_rmse and test_rmse (means over the profile's seeds), their standard
@@ -84,9 +95,17 @@ def compare_variants(dataset: str, column: str, subset: str, variants, profile: 
     for variant, runs in specs.items():
         results = [records[s.key]["result"] for s in runs]
         val, test = np.array([r["val_rmse"] for r in results]), np.array([r["metrics"]["rmse"] for r in results])
-        rows.append({"variant": variant, "val_rmse": float(val.mean()), "val_std": _std(val), "test_rmse": float(test.mean()),
-                     "test_std": _std(test), "epochs_total": sum(len(r["history"]) for r in results),
-                     "seconds_total": round(sum(r["seconds"] for r in results))})
+        rows.append(
+            {
+                "variant": variant,
+                "val_rmse": float(val.mean()),
+                "val_std": _std(val),
+                "test_rmse": float(test.mean()),
+                "test_std": _std(test),
+                "epochs_total": sum(len(r["history"]) for r in results),
+                "seconds_total": round(sum(r["seconds"] for r in results)),
+            }
+        )
     frame = pd.DataFrame(rows).sort_values("val_rmse", kind="stable").reset_index(drop=True)
     frame["chosen"] = frame.index == 0
     return frame

@@ -1,4 +1,5 @@
 """Models: CentralNet fusion, item graph and GAT, multi-task networks, and the MTM4F assembly."""
+
 from .centralnet import CentralNet
 from .config import ModelConfig
 from .gat import ItemGAT
@@ -8,6 +9,19 @@ from .mtm4f import MTM4F
 from .multitask import MultiTaskNet, RatingScale, TaskObjective, multitask_net, task_output_dims
 
 __all__ = [
-    "MTM4F", "CentralNet", "ItemGAT", "ItemInputs", "ModelConfig", "MultiTaskNet", "RatingScale", "TaskObjective",
-    "corating_graph", "item_graph", "item_inputs", "knn_graph", "multitask_net", "task_output_dims", "user_inputs",
+    "MTM4F",
+    "CentralNet",
+    "ItemGAT",
+    "ItemInputs",
+    "ModelConfig",
+    "MultiTaskNet",
+    "RatingScale",
+    "TaskObjective",
+    "corating_graph",
+    "item_graph",
+    "item_inputs",
+    "knn_graph",
+    "multitask_net",
+    "task_output_dims",
+    "user_inputs",
 ]

@@ -12,6 +12,7 @@ central output; variant ``all`` also returns every modality output so that each 
 (prediction still reads the central output, as in Vielzeuf et al.). An item that lacks modality m
 has its h_m^i multiplied by 0: the missing modality contributes nothing to the sum.
 """
+
 from __future__ import annotations
 
 import pandas as pd

@@ -4,6 +4,7 @@ Together with :class:`mtm4f_lib.training.TrainConfig` it fully describes a run, 
 runner can hash ``dataclasses.asdict(config)`` to key a cached result. Fields hold only strings,
 numbers and tuples.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -103,9 +104,16 @@ class ModelConfig:
         if len(weights) != len(tasks) or any(w < 0 for w in weights):
             raise MTM4FError(f"ModelConfig.task_weights needs one non-negative weight per task {list(tasks)}, got {list(self.task_weights)}.")
         set_("task_weights", tuple(weights[tasks.index(t)] for t in self.tasks))
-        for field, options in (("task_losses", TASK_LOSSES), ("fusion", FUSIONS), ("graph", GRAPHS), ("gat", GAT_KINDS),
-                               ("multitask", MULTITASKS), ("rating_output", RATING_OUTPUTS),
-                               ("rating_interaction", INTERACTIONS), ("user_history", USER_HISTORIES)):
+        for field, options in (
+            ("task_losses", TASK_LOSSES),
+            ("fusion", FUSIONS),
+            ("graph", GRAPHS),
+            ("gat", GAT_KINDS),
+            ("multitask", MULTITASKS),
+            ("rating_output", RATING_OUTPUTS),
+            ("rating_interaction", INTERACTIONS),
+            ("user_history", USER_HISTORIES),
+        ):
             _choice(field, getattr(self, field), options)
         for field in ("fusion_hidden", "trunk_hidden", "private_hidden"):
             set_(field, tuple(getattr(self, field)))

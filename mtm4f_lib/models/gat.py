@@ -4,6 +4,7 @@ Each layer lets an item attend to itself and its graph neighbours (eq. 5: softma
 neighbourhood of LeakyReLU(a^T [W h_i || W h_j])), concatenates ``heads`` heads back to the input
 width, adds a residual projection of the item's own vector and applies ELU.
 """
+
 from __future__ import annotations
 
 import torch

@@ -1,4 +1,5 @@
 """Model inputs built from a dataset: standardised item modality tensors with explicit masks, user vectors."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -39,11 +40,11 @@ class ItemInputs:
     def n_items(self) -> int:
         return int(next(iter(self.masks.values())).shape[0])
 
-    def take(self, items: torch.Tensor) -> "ItemInputs":
+    def take(self, items: torch.Tensor) -> ItemInputs:
         """The rows of ``items`` only, in that order."""
         return ItemInputs({m: x[items] for m, x in self.features.items()}, {m: k[items] for m, k in self.masks.items()})
 
-    def map(self, fn) -> "ItemInputs":
+    def map(self, fn) -> ItemInputs:
         """``fn`` applied to every tensor (e.g. a move to another device)."""
         return ItemInputs({m: fn(x) for m, x in self.features.items()}, {m: fn(k) for m, k in self.masks.items()})
 

@@ -12,6 +12,7 @@ neighbour to the item, the direction torch_geometric aggregates along):
 
 Self-loops are left out here; the GAT layers add them.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -47,8 +48,9 @@ def _top_k_edges(chunks: Iterator[tuple[int, np.ndarray]], n_items: int, k: int)
 def corating_graph(dataset: MultiModalDataset, train_rows: np.ndarray, k: int = 10) -> torch.Tensor:
     """Top-``k`` co-rating neighbours of every item, counting only the ratings in ``train_rows``."""
     frame = dataset.ratings.iloc[np.asarray(train_rows)]
-    rated = sparse.csr_matrix((np.ones(len(frame), dtype=np.float32), (frame["user"].to_numpy(), frame["item"].to_numpy())),
-                              shape=(dataset.n_users, dataset.n_items))
+    rated = sparse.csr_matrix(
+        (np.ones(len(frame), dtype=np.float32), (frame["user"].to_numpy(), frame["item"].to_numpy())), shape=(dataset.n_users, dataset.n_items)
+    )
     rated.data[:] = 1.0  # a user who rated an item twice still counts once
     by_item = rated.T.tocsr()
     degree = np.asarray(by_item.sum(axis=1)).ravel()
@@ -56,8 +58,8 @@ def corating_graph(dataset: MultiModalDataset, train_rows: np.ndarray, k: int = 
 
     def chunks():
         for start in range(0, dataset.n_items, CHUNK):
-            common = (by_item[start:start + CHUNK] @ rated).toarray()
-            sim = common / norm[start:start + CHUNK, None] / norm[None, :]
+            common = (by_item[start : start + CHUNK] @ rated).toarray()
+            sim = common / norm[start : start + CHUNK, None] / norm[None, :]
             sim[common == 0] = -np.inf
             yield start, sim
 

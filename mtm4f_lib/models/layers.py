@@ -1,4 +1,5 @@
 """Dense building blocks shared by the models."""
+
 from __future__ import annotations
 
 import torch

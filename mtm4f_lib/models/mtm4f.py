@@ -13,6 +13,7 @@ bias starting at the training mean, and evaluation clips predictions to the rati
 branch (a modality branch only over rows whose item has that modality); predictions read the
 central branch.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -37,9 +38,19 @@ class MTM4F(nn.Module):
     ``loss(users, items, labels)`` and ``predict(users, items)``.
     """
 
-    def __init__(self, config: ModelConfig, items: ItemInputs, edge_index: torch.Tensor | None, n_users: int, n_genres: int,
-                 rating_range: tuple[float, float], rating_mean: float, user_features: torch.Tensor | None = None,
-                 liked: torch.Tensor | None = None, served: torch.Tensor | None = None):
+    def __init__(
+        self,
+        config: ModelConfig,
+        items: ItemInputs,
+        edge_index: torch.Tensor | None,
+        n_users: int,
+        n_genres: int,
+        rating_range: tuple[float, float],
+        rating_mean: float,
+        user_features: torch.Tensor | None = None,
+        liked: torch.Tensor | None = None,
+        served: torch.Tensor | None = None,
+    ):
         super().__init__()
         if (user_features is None) != (config.user_features is None):
             raise MTM4FError("Pass a user-feature matrix exactly when ModelConfig.user_features names one.")
@@ -62,18 +73,28 @@ class MTM4F(nn.Module):
         self.user_embedding = nn.Embedding(n_users, config.user_embedding_dim) if config.user_embedding_dim else None
         self.register_buffer("user_features", user_features, persistent=False)
         self.register_buffer("liked", liked, persistent=False)
-        self.task_net = multitask_net(config.multitask, user_dim + config.item_dim, task_output_dims(config.tasks, n_genres),
-                                      config.trunk_hidden, config.private_hidden, config.dropout)
-        self.interaction = nn.ModuleDict({"user": nn.Linear(user_dim, config.item_dim, bias=False), "item": nn.Linear(config.item_dim, config.item_dim, bias=False)}) \
-            if config.rating_interaction == "dot" else None
+        self.task_net = multitask_net(
+            config.multitask, user_dim + config.item_dim, task_output_dims(config.tasks, n_genres), config.trunk_hidden, config.private_hidden, config.dropout
+        )
+        self.interaction = (
+            nn.ModuleDict({"user": nn.Linear(user_dim, config.item_dim, bias=False), "item": nn.Linear(config.item_dim, config.item_dim, bias=False)})
+            if config.rating_interaction == "dot"
+            else None
+        )
         scale = RatingScale(*rating_range, config.rating_output)
         self.objective = TaskObjective(dict(zip(config.tasks, config.task_weights)), scale, config.task_losses)
         with torch.no_grad():
             self.task_net.heads["rating"].bias.fill_(scale.raw_for(rating_mean))
 
     @classmethod
-    def from_dataset(cls, dataset: MultiModalDataset, train_rows: np.ndarray, config: ModelConfig, user_features: np.ndarray | None = None,
-                     served_items: np.ndarray | None = None) -> "MTM4F":
+    def from_dataset(
+        cls,
+        dataset: MultiModalDataset,
+        train_rows: np.ndarray,
+        config: ModelConfig,
+        user_features: np.ndarray | None = None,
+        served_items: np.ndarray | None = None,
+    ) -> MTM4F:
         """Build inputs, item graph and rating-mean start from ``train_rows`` only.
 
         ``served_items`` (item ids; default all) are the items the model can score: the item side
@@ -88,12 +109,25 @@ class MTM4F(nn.Module):
         if not np.isin(train_items, served.numpy()).all():
             raise MTM4FError("served_items must include every item of the training rows.")
         items = item_inputs(dataset, config.modalities, train_rows)
-        edges = subgraph(served, item_graph(config.graph, dataset, train_rows, items, config.graph_k), relabel_nodes=True, num_nodes=dataset.n_items)[0] \
-            if config.gat_layers else None
+        edges = (
+            subgraph(served, item_graph(config.graph, dataset, train_rows, items, config.graph_k), relabel_nodes=True, num_nodes=dataset.n_items)[0]
+            if config.gat_layers
+            else None
+        )
         mean = float(dataset.ratings["rating"].to_numpy()[train_rows].mean())
         liked = liked_matrix(dataset, train_rows, config.like_threshold).index_select(1, served).coalesce() if config.user_history == "liked" else None
-        return cls(config, items.take(served), edges, dataset.n_users, len(dataset.genre_names), dataset.rating_range, mean,
-                   user_inputs(user_features, dataset.n_users), liked, served)
+        return cls(
+            config,
+            items.take(served),
+            edges,
+            dataset.n_users,
+            len(dataset.genre_names),
+            dataset.rating_range,
+            mean,
+            user_inputs(user_features, dataset.n_users),
+            liked,
+            served,
+        )
 
     def _apply(self, fn, recurse=True):
         """Move or cast the item inputs along with the parameters and buffers (``.to(device)``)."""

@@ -12,26 +12,24 @@ mean squared error over its output elements: the rating on the rating scale, gen
 sigmoid probabilities, age on softmax probabilities against the one-hot group. ``kind='native'``
 keeps MSE for the rating and uses BCE for genre and gender and cross-entropy for age.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import torch
 from torch import nn
 from torch.nn import functional as F
 
-from ..data import AGE_LABELS
+from ..data.tasks import get_task
 from ..errors import MTM4FError
 from .layers import RowDropout, mlp
 
 
 def task_output_dims(tasks: tuple[str, ...], n_genres: int) -> dict[str, int]:
-    """Width of each task's output layer."""
-    dims = {"rating": 1, "genre": n_genres, "gender": 1, "age": len(AGE_LABELS)}
-    unknown = [t for t in tasks if t not in dims]
-    if unknown:
-        raise MTM4FError(f"Unknown task(s) {unknown}; tasks are {list(dims)}.")
-    return {t: dims[t] for t in tasks}
+    """Width of each task's output layer (from the task registry)."""
+    return {t: get_task(t).width(n_genres) for t in tasks}
 
 
 class MultiTaskNet(nn.Module):
@@ -83,7 +81,7 @@ class MultiTaskNet(nn.Module):
         for (task, weight), y in zip(zip(self.heads, weights), from_shared.split([w.shape[0] for w in weights], dim=-1)):
             if self.shared_private:
                 y = y + nn.functional.linear(self.private[task](parts[task]), weight[:, n_shared:])
-            out[task] = y.squeeze(-1) if task in ("rating", "gender") else y
+            out[task] = y.squeeze(-1) if KIND_OUTPUTS[get_task(task).kind].scalar else y
         return out
 
 
@@ -125,6 +123,47 @@ def _reduce(per_row: torch.Tensor, row_weights: torch.Tensor | None) -> torch.Te
     return per_row.mean() if row_weights is None else (per_row * row_weights).sum()
 
 
+def _squared(prediction: torch.Tensor, label: torch.Tensor, raw: torch.Tensor) -> torch.Tensor:
+    per = (prediction - label.to(raw.dtype)) ** 2
+    return per.mean(1) if per.ndim == 2 else per
+
+
+def _squared_one_hot(prediction: torch.Tensor, label: torch.Tensor, raw: torch.Tensor) -> torch.Tensor:
+    return ((prediction - F.one_hot(label.long(), raw.shape[1]).to(raw.dtype)) ** 2).mean(1)
+
+
+def _bce(prediction: torch.Tensor, label: torch.Tensor, raw: torch.Tensor) -> torch.Tensor:
+    per = F.binary_cross_entropy_with_logits(raw, label.to(raw.dtype), reduction="none")
+    return per.mean(1) if per.ndim == 2 else per
+
+
+def _cross_entropy(prediction: torch.Tensor, label: torch.Tensor, raw: torch.Tensor) -> torch.Tensor:
+    return F.cross_entropy(raw, label.long(), reduction="none")
+
+
+def _softmax(raw: torch.Tensor) -> torch.Tensor:
+    return torch.softmax(raw, dim=1)
+
+
+@dataclass(frozen=True)
+class KindOutput:
+    """How a task kind turns raw outputs into predictions and losses: ``scalar`` (one output unit,
+    squeezed), ``predict(raw)`` (None: the rating scale), and the per-row loss for 'mse' and 'native'."""
+
+    scalar: bool
+    predict: Callable[[torch.Tensor], torch.Tensor] | None
+    mse: Callable[[torch.Tensor, torch.Tensor, torch.Tensor], torch.Tensor]
+    native: Callable[[torch.Tensor, torch.Tensor, torch.Tensor], torch.Tensor]
+
+
+KIND_OUTPUTS = {
+    "regression": KindOutput(True, None, _squared, _squared),
+    "multilabel": KindOutput(False, torch.sigmoid, _squared, _bce),
+    "binary": KindOutput(True, torch.sigmoid, _squared, _bce),
+    "multiclass": KindOutput(False, _softmax, _squared_one_hot, _cross_entropy),
+}
+
+
 @dataclass(frozen=True)
 class TaskObjective:
     """The weighted multi-task loss and the task predictions of raw outputs."""
@@ -139,27 +178,14 @@ class TaskObjective:
 
     def predictions(self, raw: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
         """Rating on the rating scale; genre and gender probabilities; age-group probabilities."""
-        out = {}
-        for task, y in raw.items():
-            if task == "rating":
-                out[task] = self.scale(y)
-            elif task == "age":
-                out[task] = torch.softmax(y, dim=1)
-            else:
-                out[task] = torch.sigmoid(y)
-        return out
+        return {t: (KIND_OUTPUTS[get_task(t).kind].predict or self.scale)(y) for t, y in raw.items()}
 
     def _per_row(self, task: str, raw: torch.Tensor, prediction: torch.Tensor, label: torch.Tensor) -> torch.Tensor:
-        if task == "rating":
-            return (prediction - label) ** 2
-        if task == "age":
-            target = F.one_hot(label.long(), raw.shape[1]).to(raw.dtype)
-            return ((prediction - target) ** 2).mean(1) if self.kind == "mse" else F.cross_entropy(raw, label.long(), reduction="none")
-        label = label.to(raw.dtype)
-        per = (prediction - label) ** 2 if self.kind == "mse" else F.binary_cross_entropy_with_logits(raw, label, reduction="none")
-        return per.mean(1) if per.ndim == 2 else per
+        return getattr(KIND_OUTPUTS[get_task(task).kind], self.kind)(prediction, label, raw)
 
-    def __call__(self, raw: dict[str, torch.Tensor], labels: dict[str, torch.Tensor], row_weights: torch.Tensor | None = None) -> tuple[torch.Tensor, dict[str, float]]:
+    def __call__(
+        self, raw: dict[str, torch.Tensor], labels: dict[str, torch.Tensor], row_weights: torch.Tensor | None = None
+    ) -> tuple[torch.Tensor, dict[str, float]]:
         """(sum_t alpha_t * loss_t, {task: loss_t}).
 
         loss_t is the mean over rows, or with ``row_weights`` the weighted sum over rows (the caller

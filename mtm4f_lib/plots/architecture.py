@@ -1,4 +1,5 @@
 """Architecture diagrams drawn from a model's own config (the paper's Figures 3-5), and training figures."""
+
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
@@ -17,8 +18,9 @@ def _box(ax, x: float, y: float, text: str, kind: str, width: float = 0.8) -> No
 
 def _arrow(ax, start, end, label: str | None = None, bend: float = 0.0) -> None:
     """An arrow from ``start`` to ``end`` (bent by ``bend``), ``label`` written beside its tail."""
-    ax.annotate("", xy=end, xytext=start, zorder=2,
-                arrowprops=dict(arrowstyle="->", color="0.35", lw=0.8, shrinkA=12, shrinkB=12, connectionstyle=f"arc3,rad={bend}"))
+    ax.annotate(
+        "", xy=end, xytext=start, zorder=2, arrowprops=dict(arrowstyle="->", color="0.35", lw=0.8, shrinkA=12, shrinkB=12, connectionstyle=f"arc3,rad={bend}")
+    )
     if label:
         step = np.sign(end[0] - start[0]) * 0.62
         ax.text(start[0] + step, start[1] + 0.08, label, fontsize=7, color="0.15", ha="center", va="bottom", zorder=4)

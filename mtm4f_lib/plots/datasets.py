@@ -1,4 +1,5 @@
 """Dataset figures for notebook 01: rating histogram, genres, modality coverage, one movie."""
+
 from __future__ import annotations
 
 import textwrap

@@ -1,4 +1,5 @@
 """Embedding figures for notebook 02: 2-D projections coloured by genre, genre-probe scores."""
+
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
@@ -41,8 +42,11 @@ def probe_figure(ds: MultiModalDataset, probe: pd.DataFrame):
     (rows of ``analysis.genre_probe``; the top-genre bar is drawn when that column is present)."""
     fig, ax = plt.subplots(figsize=(6.5, 3.4))
     x = np.arange(len(probe))
-    bars = [("genre_micro_f1", "linear probe", None), ("majority_micro_f1", "majority baseline", "lightgrey"),
-            ("top_genre_micro_f1", "most frequent genre", "darkgrey")]
+    bars = [
+        ("genre_micro_f1", "linear probe", None),
+        ("majority_micro_f1", "majority baseline", "lightgrey"),
+        ("top_genre_micro_f1", "most frequent genre", "darkgrey"),
+    ]
     bars = [b for b in bars if b[0] in probe]
     width = 0.8 / len(bars)
     for k, (column, label, colour) in enumerate(bars):

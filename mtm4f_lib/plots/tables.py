@@ -1,4 +1,5 @@
 """A paper table as a figure: our RMSE per modality subset and column, the paper's beside it."""
+
 from __future__ import annotations
 
 import matplotlib.pyplot as plt

@@ -1,4 +1,5 @@
 """Every public source downloads into a fresh cache, verified, from a local HTTP server laid out like the real hosts."""
+
 import filecmp
 import shutil
 import threading

@@ -1,4 +1,5 @@
 """Bad input stops with one clear message."""
+
 import shutil
 
 import pytest

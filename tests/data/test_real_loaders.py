@@ -1,4 +1,5 @@
 """Loaders on the real public data (skipped when MTM4F_DATA is absent)."""
+
 import numpy as np
 import pytest
 
@@ -75,7 +76,9 @@ def test_mmtf_official_ml20m_sample(tmp_path, data_dir):
     ml20m.mkdir()
     rng = np.random.default_rng(0)
     movies = pd.read_csv(data_dir / "ml-latest-small/movies.csv").head(300)
-    pd.DataFrame({"userId": rng.integers(1, 51, 2000), "movieId": rng.choice(movies["movieId"], 2000), "rating": rng.integers(1, 6, 2000).astype(float), "timestamp": 0}).drop_duplicates(["userId", "movieId"]).to_csv(ml20m / "ratings.csv", index=False)
+    pd.DataFrame(
+        {"userId": rng.integers(1, 51, 2000), "movieId": rng.choice(movies["movieId"], 2000), "rating": rng.integers(1, 6, 2000).astype(float), "timestamp": 0}
+    ).drop_duplicates(["userId", "movieId"]).to_csv(ml20m / "ratings.csv", index=False)
     movies.to_csv(ml20m / "movies.csv", index=False)
     pd.DataFrame(columns=["userId", "movieId", "tag", "timestamp"]).to_csv(ml20m / "tags.csv", index=False)
     ds = load_dataset("mmtf", data_dir=root, n_users=10)

@@ -1,9 +1,18 @@
 """The synthetic dataset, modality parsing, splits and task labels."""
+
 import numpy as np
 import pytest
 
-from mtm4f_lib.data import (MODALITIES, all_subsets, complete_modality_split, load_dataset, missing_modality_masks,
-                            parse_modalities, task_labels, validation_slice)
+from mtm4f_lib.data import (
+    MODALITIES,
+    all_subsets,
+    complete_modality_split,
+    load_dataset,
+    missing_modality_masks,
+    parse_modalities,
+    task_labels,
+    validation_slice,
+)
 from mtm4f_lib.data.container import masked_features
 from mtm4f_lib.data.tasks import age_group
 

@@ -1,4 +1,5 @@
 """Every embedding test writes its caches under a temporary folder, never the user's home."""
+
 import pytest
 
 

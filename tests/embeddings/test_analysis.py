@@ -3,7 +3,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from mtm4f_lib.data import MODALITIES, AGE_LABELS, Modality
+from mtm4f_lib.data import AGE_LABELS, MODALITIES, Modality
 from mtm4f_lib.embeddings import analysis as an
 from mtm4f_lib.embeddings.cache import EmbeddingKey, cached_embedding
 from mtm4f_lib.errors import MTM4FError

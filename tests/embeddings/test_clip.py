@@ -5,8 +5,15 @@ import pytest
 import torch
 
 from mtm4f_lib.embeddings.clip import (
-    NO_CLIP_WEIGHTS, OPENAI_MEAN, OPENAI_STD, clip_frame_embeddings, clip_text_embeddings, clip_weights_available, load_clip,
-    prepare_images, transformers_clip,
+    NO_CLIP_WEIGHTS,
+    OPENAI_MEAN,
+    OPENAI_STD,
+    clip_frame_embeddings,
+    clip_text_embeddings,
+    clip_weights_available,
+    load_clip,
+    prepare_images,
+    transformers_clip,
 )
 from mtm4f_lib.errors import MTM4FError
 
@@ -34,7 +41,9 @@ def tiny():
     small = dict(hidden_size=32, intermediate_size=37, num_hidden_layers=2, num_attention_heads=4)
     config = CLIPConfig(
         text_config=dict(small, vocab_size=len(tokenizer), max_position_embeddings=40, bos_token_id=0, eos_token_id=1, pad_token_id=1),
-        vision_config=dict(small, image_size=32, patch_size=8), projection_dim=PROJECTION)
+        vision_config=dict(small, image_size=32, patch_size=8),
+        projection_dim=PROJECTION,
+    )
     return CLIPModel(config), tokenizer
 
 

@@ -5,9 +5,23 @@ import pytest
 import torch
 
 from mtm4f_lib.embeddings.media import (
-    AudioEncoder, VideoEncoder, audio_embeddings, key_frames_from_folder, media_paths, parse_srt, read_key_frames,
-    read_srt, read_waveform, representative_frames, select_key_frames, srt_embeddings_from_folder,
-    standardize_waveform, subtitle_text, subtitle_texts_from_folder, video_embeddings, waveforms_from_folder,
+    AudioEncoder,
+    VideoEncoder,
+    audio_embeddings,
+    key_frames_from_folder,
+    media_paths,
+    parse_srt,
+    read_key_frames,
+    read_srt,
+    read_waveform,
+    representative_frames,
+    select_key_frames,
+    srt_embeddings_from_folder,
+    standardize_waveform,
+    subtitle_text,
+    subtitle_texts_from_folder,
+    video_embeddings,
+    waveforms_from_folder,
 )
 from mtm4f_lib.errors import MTM4FError
 

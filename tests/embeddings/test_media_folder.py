@@ -1,4 +1,5 @@
 """A folder of trailer media reaches the data path: load_dataset -> embed_dataset(media) -> a training run."""
+
 from dataclasses import replace
 
 import numpy as np

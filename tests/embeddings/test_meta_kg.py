@@ -16,14 +16,17 @@ def parse(sentence):
     return sentence_triple(next(load_parser()(sentence).sents))
 
 
-@pytest.mark.parametrize("sentence, expected", [
-    ("The young wizard defeats the dark lord.", (("wizard",), ("defeats",), ("lord",))),
-    ("The film is a comedy.", (("film",), ("is",), ("comedy",))),  # attr
-    ("A boy lives in a castle.", (("boy",), ("lives",), ("castle",))),  # pobj of a prep
-    ("Luke Skywalker joins the rebels.", (("luke", "skywalker"), ("joins",), ("rebels",))),  # compound
-    ("The king is killed by his brother.", (("king",), ("killed",), ("brother",))),  # passive agent
-    ("Four tales that take place in a hotel.", (("tales",), ("take",), ("place",))),  # noun root
-])
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        ("The young wizard defeats the dark lord.", (("wizard",), ("defeats",), ("lord",))),
+        ("The film is a comedy.", (("film",), ("is",), ("comedy",))),  # attr
+        ("A boy lives in a castle.", (("boy",), ("lives",), ("castle",))),  # pobj of a prep
+        ("Luke Skywalker joins the rebels.", (("luke", "skywalker"), ("joins",), ("rebels",))),  # compound
+        ("The king is killed by his brother.", (("king",), ("killed",), ("brother",))),  # passive agent
+        ("Four tales that take place in a hotel.", (("tales",), ("take",), ("place",))),  # noun root
+    ],
+)
 def test_sentence_triples(sentence, expected):
     assert parse(sentence) == Triple(*expected)
 

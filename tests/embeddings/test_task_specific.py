@@ -6,7 +6,11 @@ import torch
 
 from mtm4f_lib.data import complete_modality_split
 from mtm4f_lib.embeddings.task_specific import (
-    DenseEncoder, embed_items, fit_encoder, task_specific_embeddings, train_task_encoder,
+    DenseEncoder,
+    embed_items,
+    fit_encoder,
+    task_specific_embeddings,
+    train_task_encoder,
 )
 from mtm4f_lib.errors import MTM4FError
 

@@ -15,11 +15,13 @@ ITEMS = np.array([[1.0, 2.0], [3.0, 6.0], [5.0, 0.0], [NAN, NAN]], dtype=np.floa
 
 def tiny() -> MultiModalDataset:
     """3 users, 4 items; item 3 lacks the modality; the last rating row is the only test row."""
-    ratings = pd.DataFrame({
-        "user":   [0, 0, 0, 0, 1, 1, 2, 0],
-        "item":   [0, 1, 2, 3, 0, 1, 3, 2],
-        "rating": [5, 4, 3, 5, 3, 2, 5, 5],
-    }).astype({"rating": np.float32})
+    ratings = pd.DataFrame(
+        {
+            "user": [0, 0, 0, 0, 1, 1, 2, 0],
+            "item": [0, 1, 2, 3, 0, 1, 3, 2],
+            "rating": [5, 4, 3, 5, 3, 2, 5, 5],
+        }
+    ).astype({"rating": np.float32})
     users = pd.DataFrame({"raw_id": [1, 2, 3], "gender": ["F", "M", "M"], "age": [30.0, 17.0, 60.0], "occupation": ["writer", "student", "writer"]})
     items = pd.DataFrame({"raw_id": range(4), "title": list("abcd"), "year": [2000] * 4, "genres": ["Drama"] * 4})
     modalities = {m: Modality(m, np.ones(4, dtype=bool), "test") for m in MODALITIES}
@@ -66,11 +68,14 @@ def test_without_demographics_only_the_mean_part():
     np.testing.assert_allclose(user_vectors(bare, ITEMS), [[2.0, 4.0, 0.0], [0.0, 0.0, 1.0], [0.0, 0.0, 1.0]])
 
 
-@pytest.mark.parametrize("embeddings, threshold, message", [
-    (ITEMS[:3], 3.0, "n_items=4"),
-    (np.array([[1.0, NAN]] * 4), 3.0, "partly NaN"),
-    (ITEMS, 5.0, "threshold 5.0"),
-])
+@pytest.mark.parametrize(
+    "embeddings, threshold, message",
+    [
+        (ITEMS[:3], 3.0, "n_items=4"),
+        (np.array([[1.0, NAN]] * 4), 3.0, "partly NaN"),
+        (ITEMS, 5.0, "threshold 5.0"),
+    ],
+)
 def test_bad_input(embeddings, threshold, message):
     with pytest.raises(MTM4FError, match=message):
         user_vectors(tiny(), embeddings, threshold)

@@ -1,4 +1,5 @@
 """The modality toggles of notebook 03 answer with the RMSE of the ticked subset, headless."""
+
 from dataclasses import replace
 
 from mtm4f_lib.experiments import find_column

@@ -1,4 +1,5 @@
 """Run specs hash what they depend on; the run store resumes a grid without retraining."""
+
 import json
 from dataclasses import replace
 

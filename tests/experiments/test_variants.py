@@ -1,4 +1,5 @@
 """Variants of a table cell: parsing, errors, validation ranking, the run store, the command."""
+
 from dataclasses import replace
 
 import pandas as pd
@@ -7,8 +8,8 @@ import pytest
 from mtm4f_lib.cli import main
 from mtm4f_lib.errors import MTM4FError
 from mtm4f_lib.experiments.profiles import PROFILES
-from mtm4f_lib.experiments.runs import RunStore
 from mtm4f_lib.experiments.registry import find_column
+from mtm4f_lib.experiments.runs import RunStore
 from mtm4f_lib.experiments.variants import compare_variants, parse_variant, variant_spec
 
 TINY = replace(PROFILES["quick"], subsets=("AV",), seeds=(0, 1), max_epochs=2, patience=1)
@@ -16,8 +17,10 @@ TINY = replace(PROFILES["quick"], subsets=("AV",), seeds=(0, 1), max_epochs=2, p
 
 def test_parse_variant():
     assert parse_variant("base") == {"model": {}, "train": {}}
-    assert parse_variant("dropout=0.3, gat=gatv2,fusion_hidden=[32],train.batch_size=512") == \
-        {"model": {"dropout": 0.3, "gat": "gatv2", "fusion_hidden": [32]}, "train": {"batch_size": 512}}
+    assert parse_variant("dropout=0.3, gat=gatv2,fusion_hidden=[32],train.batch_size=512") == {
+        "model": {"dropout": 0.3, "gat": "gatv2", "fusion_hidden": [32]},
+        "train": {"batch_size": 512},
+    }
 
 
 @pytest.mark.parametrize("text", ["dropout", "nosuch=1", "train.nosuch=1", "train.seed=3", "modalities=AV"])
@@ -47,8 +50,24 @@ def test_variants_are_ranked_by_validation_and_stored(synthetic, tmp_path):
 
 def test_variants_command(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("MTM4F_CACHE", str(tmp_path / "cache"))
-    argv = ["variants", "--dataset", "synthetic", "--column", "fs_t1t2", "--subset", "V", "--variant", "base", "dropout=0.0",
-            "--seeds", "0", "--workers", "1", "--outputs-dir", str(tmp_path / "out")]
+    argv = [
+        "variants",
+        "--dataset",
+        "synthetic",
+        "--column",
+        "fs_t1t2",
+        "--subset",
+        "V",
+        "--variant",
+        "base",
+        "dropout=0.0",
+        "--seeds",
+        "0",
+        "--workers",
+        "1",
+        "--outputs-dir",
+        str(tmp_path / "out"),
+    ]
     assert main(argv) == 0
     written = pd.read_csv(tmp_path / "out" / "quick" / "tables" / "variants_synthetic_fs_t1t2_V.csv")
     assert set(written["variant"]) == {"base", "dropout=0.0"} and "written:" in capsys.readouterr().out

@@ -16,17 +16,20 @@ def test_fields_are_normalised_and_hashable():
     assert all(isinstance(v, (str, int, float, tuple, type(None))) for v in dataclasses.asdict(config).values())
 
 
-@pytest.mark.parametrize("change, message", [
-    ({"modalities": "AX"}, "Unknown modality"),
-    ({"tasks": ("genre",)}, "including 'rating'"),
-    ({"task_weights": (1.0,)}, "one non-negative weight"),
-    ({"fusion": "late"}, "fusion"),
-    ({"graph": "full"}, "graph"),
-    ({"multitask": "mmoe"}, "multitask"),
-    ({"fusion_hidden": ()}, "fusion_hidden"),
-    ({"item_dim": 30, "gat_heads": 4}, "divisible"),
-    ({"dropout": 1.0}, "dropout"),
-])
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({"modalities": "AX"}, "Unknown modality"),
+        ({"tasks": ("genre",)}, "including 'rating'"),
+        ({"task_weights": (1.0,)}, "one non-negative weight"),
+        ({"fusion": "late"}, "fusion"),
+        ({"graph": "full"}, "graph"),
+        ({"multitask": "mmoe"}, "multitask"),
+        ({"fusion_hidden": ()}, "fusion_hidden"),
+        ({"item_dim": 30, "gat_heads": 4}, "divisible"),
+        ({"dropout": 1.0}, "dropout"),
+    ],
+)
 def test_bad_values_raise(change, message):
     with pytest.raises(MTM4FError, match=message):
         ModelConfig(**change)

@@ -18,11 +18,14 @@ def rows(synthetic):
     return complete_modality_split(synthetic, "AMSV", verbose=False).train
 
 
-@pytest.mark.parametrize("config", [
-    ModelConfig(**SMALL),
-    ModelConfig(**SMALL, modalities="V", fusion="fuse", multitask="fs", tasks=("rating", "genre"), graph="knn", gat="gatv2"),
-    ModelConfig(**SMALL, modalities="AS", gat_layers=0, rating_output="sigmoid", task_losses="native"),
-])
+@pytest.mark.parametrize(
+    "config",
+    [
+        ModelConfig(**SMALL),
+        ModelConfig(**SMALL, modalities="V", fusion="fuse", multitask="fs", tasks=("rating", "genre"), graph="knn", gat="gatv2"),
+        ModelConfig(**SMALL, modalities="AS", gat_layers=0, rating_output="sigmoid", task_losses="native"),
+    ],
+)
 def test_loss_and_predictions(synthetic, rows, config):
     model = MTM4F.from_dataset(synthetic, rows, config)
     data = row_data(synthetic, rows[:50], model.tasks)
@@ -46,7 +49,9 @@ def test_rating_head_starts_at_the_training_mean(synthetic, rows):
 
 def test_user_features_join_the_user_vector(synthetic, rows):
     features = np.random.default_rng(0).normal(size=(synthetic.n_users, 3))
-    model = MTM4F.from_dataset(synthetic, rows, ModelConfig(**{**SMALL, "user_embedding_dim": 0}, user_history="none", user_features="test-vectors"), user_features=features)
+    model = MTM4F.from_dataset(
+        synthetic, rows, ModelConfig(**{**SMALL, "user_embedding_dim": 0}, user_history="none", user_features="test-vectors"), user_features=features
+    )
     assert model.user_vectors(torch.tensor([0, 5])).shape == (2, 3)
     with pytest.raises(MTM4FError, match="exactly when"):
         MTM4F.from_dataset(synthetic, rows, ModelConfig(**SMALL), user_features=features)

@@ -9,8 +9,12 @@ N, IN, GENRES = 12, 10, 5
 
 def labels(tasks, seed=0):
     g = torch.Generator().manual_seed(seed)
-    full = {"rating": torch.randint(1, 6, (N,), generator=g).float(), "genre": (torch.rand(N, GENRES, generator=g) > 0.5).float(),
-            "gender": torch.randint(0, 2, (N,), generator=g), "age": torch.randint(0, 7, (N,), generator=g)}
+    full = {
+        "rating": torch.randint(1, 6, (N,), generator=g).float(),
+        "genre": (torch.rand(N, GENRES, generator=g) > 0.5).float(),
+        "gender": torch.randint(0, 2, (N,), generator=g),
+        "age": torch.randint(0, 7, (N,), generator=g),
+    }
     return {t: full[t] for t in tasks}
 
 

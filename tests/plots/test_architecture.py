@@ -1,4 +1,5 @@
 """Architecture diagrams are drawn from the config: one box per layer of the configured model."""
+
 import matplotlib
 
 matplotlib.use("Agg")

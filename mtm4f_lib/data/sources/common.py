@@ -1,4 +1,5 @@
 """Pieces every source shares: id indexing and modality assembly."""
+
 from __future__ import annotations
 
 import warnings

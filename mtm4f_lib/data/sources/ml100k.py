@@ -5,6 +5,7 @@ normalised title + year to MovieLens-20M ids; meta is u.item (title, year, genre
 filtered IMDb metadata and plot; subtitle is the IMDb plot, because the paper's trailer subtitles
 are not public.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -53,18 +54,24 @@ def load_ml100k(data_dir: Path, audio_ivector: str = "gmm32_tv20") -> MultiModal
     notes["ml20m_title_matches"] = int(items["ml20m_id"].notna().sum())
 
     modalities = trailer_modalities(data_dir, items["ml20m_id"], audio_ivector, notes)
-    modalities["meta"] = Modality("meta", items["title"].str.len().gt(0).to_numpy() & items["title"].ne("unknown").to_numpy(), "u.item title/year/genres + IMDb metadata and plot")
+    modalities["meta"] = Modality(
+        "meta", items["title"].str.len().gt(0).to_numpy() & items["title"].ne("unknown").to_numpy(), "u.item title/year/genres + IMDb metadata and plot"
+    )
     modalities["subtitle"] = Modality("subtitle", text_available(items["description"]), "IMDb plot (trailer subtitles are not public)")
     both = modalities["audio"].available | modalities["video"].available
     notes["mmtf_items_matched"] = int(both.sum())
 
-    users = pd.DataFrame({"raw_id": raw_users["user_id"], "gender": raw_users["gender"], "age": raw_users["age"].astype(float), "occupation": raw_users["occupation"]})
-    ratings = pd.DataFrame({
-        "user": raw_ratings["user_id"].to_numpy() - 1,
-        "item": raw_ratings["item_id"].to_numpy() - 1,
-        "rating": raw_ratings["rating"].to_numpy(dtype=np.float32),
-        "timestamp": raw_ratings["timestamp"].to_numpy(),
-    })
+    users = pd.DataFrame(
+        {"raw_id": raw_users["user_id"], "gender": raw_users["gender"], "age": raw_users["age"].astype(float), "occupation": raw_users["occupation"]}
+    )
+    ratings = pd.DataFrame(
+        {
+            "user": raw_ratings["user_id"].to_numpy() - 1,
+            "item": raw_ratings["item_id"].to_numpy() - 1,
+            "rating": raw_ratings["rating"].to_numpy(dtype=np.float32),
+            "timestamp": raw_ratings["timestamp"].to_numpy(),
+        }
+    )
     notes["mmtf_rating_share"] = float(both[ratings["item"].to_numpy()].mean())
     split = u1_split(data_dir, ratings)
     return MultiModalDataset("ml100k", ratings, users, items, tuple(genre_names), genres, modalities, split, (1.0, 5.0), notes)

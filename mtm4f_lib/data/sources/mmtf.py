@@ -7,6 +7,7 @@ files in ``<data_dir>/ml-20m/``, from ML-20M with the paper's random sample of 3
 Meta is title, year, genres and tags; subtitle is SBERT-ready text of the MovieLens user tags.
 The source has no user demographics, so the gender and age tasks are unavailable.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -21,8 +22,27 @@ from ..movielens import genre_matrix, known_movies, read_latest_small
 from ..titles import split_title_year
 from .common import index_ids, text_available, trailer_modalities
 
-GENRES = ("Action", "Adventure", "Animation", "Children", "Comedy", "Crime", "Documentary", "Drama", "Fantasy",
-          "Film-Noir", "Horror", "IMAX", "Musical", "Mystery", "Romance", "Sci-Fi", "Thriller", "War", "Western")
+GENRES = (
+    "Action",
+    "Adventure",
+    "Animation",
+    "Children",
+    "Comedy",
+    "Crime",
+    "Documentary",
+    "Drama",
+    "Fantasy",
+    "Film-Noir",
+    "Horror",
+    "IMAX",
+    "Musical",
+    "Mystery",
+    "Romance",
+    "Sci-Fi",
+    "Thriller",
+    "War",
+    "Western",
+)
 ML20M_COLUMNS = {"userId", "movieId", "rating"}
 
 
@@ -80,24 +100,28 @@ def load_mmtf(data_dir: Path, audio_ivector: str = "gmm32_tv20", n_users: int = 
     trailer = {k: Modality(m.name, m.available[has_trailer], m.source, None if m.features is None else m.features[has_trailer]) for k, m in trailer.items()}
 
     title_year = movies["title"].map(split_title_year)
-    items = pd.DataFrame({
-        "raw_id": movies["movieId"],
-        "title": title_year.str[0],
-        "year": pd.array([y for _, y in title_year], dtype="Int64"),
-        "genres": movies["genres"].replace("(no genres listed)", ""),
-    })
+    items = pd.DataFrame(
+        {
+            "raw_id": movies["movieId"],
+            "title": title_year.str[0],
+            "year": pd.array([y for _, y in title_year], dtype="Int64"),
+            "genres": movies["genres"].replace("(no genres listed)", ""),
+        }
+    )
     items["tags"] = _tag_text(frames["tags"], items["raw_id"], data_dir)
     genres = genre_matrix(items["genres"].str.split("|"), list(GENRES))
 
     item_index = dict(zip(items["raw_id"], items.index))
     rated = frames["ratings"][frames["ratings"]["movieId"].isin(item_index)].reset_index(drop=True)
     user_index = index_ids(rated["userId"])
-    ratings = pd.DataFrame({
-        "user": rated["userId"].map(user_index).to_numpy(),
-        "item": rated["movieId"].map(item_index).to_numpy(),
-        "rating": rated["rating"].to_numpy(dtype=np.float32),
-        "timestamp": rated["timestamp"].to_numpy(),
-    })
+    ratings = pd.DataFrame(
+        {
+            "user": rated["userId"].map(user_index).to_numpy(),
+            "item": rated["movieId"].map(item_index).to_numpy(),
+            "rating": rated["rating"].to_numpy(dtype=np.float32),
+            "timestamp": rated["timestamp"].to_numpy(),
+        }
+    )
     users = pd.DataFrame({"raw_id": sorted(user_index, key=user_index.get)})
     notes["mmtf_rating_share"] = float(len(rated) / len(frames["ratings"]))
     modalities = {
