@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..errors import MTM4FError
+from ..errors import check_choice
 from .container import Modality, MultiModalDataset, Split
 from .files import resolve_data_dir
 from .modalities import ABBREVIATIONS, MODALITIES, abbreviate, all_subsets, parse_modalities, subset_label
@@ -26,7 +26,7 @@ def load_dataset(name: str, data_dir=None, **options) -> MultiModalDataset:
         from .sources.mmtf import load_mmtf
 
         return load_mmtf(resolve_data_dir(data_dir), **options)
-    raise MTM4FError(f"Unknown dataset {name!r}. Choose one of {list(DATASETS)}.")
+    check_choice("dataset", name, DATASETS)
 
 
 __all__ = [

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..errors import MTM4FError
+from ..errors import check_choice
 from .files import data_file, folder_present
 
 COMP = "mmtf14k/comp90049"
@@ -55,8 +55,7 @@ def visual_features(data_dir: Path) -> pd.DataFrame:
 
 def audio_features(data_dir: Path, ivector: str = "gmm32_tv20") -> pd.DataFrame:
     """[movieId x d] audio i-vectors of one configuration (see module docstring)."""
-    if ivector not in AUDIO_IVECTORS:
-        raise MTM4FError(f"Unknown audio_ivector {ivector!r}; choose one of {sorted(AUDIO_IVECTORS)}.")
+    check_choice("audio_ivector", ivector, sorted(AUDIO_IVECTORS))
     folder, filename = AUDIO_IVECTORS[ivector]
     if not folder_present(data_dir, folder):
         return pd.DataFrame(dtype=float)

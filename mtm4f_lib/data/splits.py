@@ -6,7 +6,7 @@ import numpy as np
 
 from ..errors import MTM4FError
 from .container import MultiModalDataset, Split
-from .modalities import parse_modalities
+from .modalities import abbreviate, parse_modalities
 
 
 def complete_modality_split(dataset: MultiModalDataset, modalities, split: Split | None = None, verbose: bool = True) -> Split:
@@ -14,7 +14,7 @@ def complete_modality_split(dataset: MultiModalDataset, modalities, split: Split
     names = parse_modalities(modalities)
     split = split or dataset.split
     has_all = dataset.items_with(names)[dataset.ratings["item"].to_numpy()]
-    kept = Split(f"{split.name}-complete-{''.join(m[0].upper() for m in names)}", split.train[has_all[split.train]], split.test[has_all[split.test]])
+    kept = Split(f"{split.name}-complete-{abbreviate(names)}", split.train[has_all[split.train]], split.test[has_all[split.test]])
     if verbose:
         print(
             f"{dataset.name} {split.name}, complete {'+'.join(names)}: kept {len(kept.train):,} of {len(split.train):,} train and {len(kept.test):,} of {len(split.test):,} test ratings"

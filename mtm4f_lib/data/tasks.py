@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..errors import MTM4FError
+from ..errors import MTM4FError, check_choice
 from .container import MultiModalDataset
 
 AGE_BINS = (0, 18, 25, 35, 45, 50, 56, 200)
@@ -44,8 +44,7 @@ class Task:
     demographic: bool = False
 
     def __post_init__(self):
-        if self.kind not in KINDS:
-            raise MTM4FError(f"Task {self.name!r}: kind must be one of {list(KINDS)}, got {self.kind!r}.")
+        check_choice(f"kind of task {self.name!r}", self.kind, KINDS)
 
 
 TASK_REGISTRY: dict[str, Task] = {
@@ -72,9 +71,7 @@ TASKS = tuple(TASK_REGISTRY)
 
 
 def get_task(name: str) -> Task:
-    if name not in TASK_REGISTRY:
-        raise MTM4FError(f"Unknown task {name!r}; tasks are {list(TASKS)}.")
-    return TASK_REGISTRY[name]
+    return TASK_REGISTRY[check_choice("task", name, TASKS)]
 
 
 def available_tasks(dataset: MultiModalDataset) -> tuple[str, ...]:

@@ -1,4 +1,5 @@
-"""Normalised (title, year) keys for joining MovieLens-100K items to MovieLens-20M ids."""
+"""Title normalisation, one way for the whole package: (title, year) keys for joining MovieLens-100K
+items to MovieLens-20M ids, and the canonical form by which a user's title finds a movie."""
 
 from __future__ import annotations
 
@@ -25,3 +26,11 @@ def title_key(raw: str, year: int | None = None) -> tuple[str, int | None]:
         title = f"{article.group(2)} {article.group(1)}"
     title = re.sub(r"[^a-z0-9]+", " ", title).strip()
     return title, year if year is not None else parsed_year
+
+
+def canonical_title(raw: str) -> str:
+    """The join key's title without a leading article, for look-ups by name:
+    "The Godfather", "Godfather, The (1972)" -> "godfather"."""
+    title = title_key(str(raw))[0]
+    first, _, rest = title.partition(" ")
+    return rest if first in ("the", "a", "an") and rest else title

@@ -8,21 +8,20 @@ movies looked up by title, and the shapes of the 5.1.5 user vectors.
 from __future__ import annotations
 
 import json
-import re
 
 import numpy as np
 import pandas as pd
 
 from ..data.container import MultiModalDataset
+from ..data.features import standardise
 from ..data.modalities import MODALITIES, parse_modalities
+from ..data.titles import canonical_title, split_title_year
 from ..errors import MTM4FError
 
 # The paper's embedding widths (5.1.1-5.1.4), shown beside ours and labelled as the paper's.
 PAPER_DIMS = {"audio": 512, "meta": 1220, "subtitle": 768, "video": 231}
 # Well-known movies that both ml100k and mmtf have with all four modalities.
 DEFAULT_TITLES = ("Godfather", "Aladdin", "Back to the Future")
-_ARTICLES = ("the", "a", "an")
-_YEAR = re.compile(r"\s*\((\d{4})\)\s*$")
 
 
 def project_2d(features: np.ndarray, available: np.ndarray, seed: int = 0) -> np.ndarray:
@@ -42,7 +41,7 @@ def nearest_neighbours(ds: MultiModalDataset, modality: str, item: int, k: int =
     if not mod.available[item]:
         return pd.DataFrame(columns=["title", "genres", "cosine"])
     feats = np.nan_to_num(mod.features)
-    feats = (feats - feats[mod.available].mean(0)) / (feats[mod.available].std(0) + 1e-8)
+    feats = standardise(feats, feats[mod.available], floor=1e-8)
     unit = feats / (np.linalg.norm(feats, axis=1, keepdims=True) + 1e-8)
     sims = unit @ unit[item]
     sims[~mod.available] = -np.inf
@@ -119,23 +118,14 @@ def probe_table(ds: MultiModalDataset, seed: int = 0, modalities=MODALITIES) -> 
     return pd.DataFrame(rows)
 
 
-def canonical_title(title: str) -> str:
-    """Lower-cased title without a trailing ``(year)`` and without a leading or MovieLens-style
-    trailing article: "The Godfather", "Godfather, The (1972)" -> "godfather"."""
-    text = _YEAR.sub("", str(title)).strip().lower()
-    text = re.sub(r",\s*(the|a|an)$", "", text)
-    first, _, rest = text.partition(" ")
-    return (rest if first in _ARTICLES and rest else text).strip()
-
-
 def find_item(ds: MultiModalDataset, title: str) -> int:
     """Index of the movie called ``title``: an exact canonical match, else a canonical prefix match
     ("Star Wars" finds "Star Wars: Episode IV - A New Hope"); a ``(year)`` in ``title`` must match
     too. Among several matches the most-rated movie wins. No match stops with the closest titles."""
-    year = _YEAR.search(str(title))
+    year = split_title_year(str(title))[1]
     query = canonical_title(title)
     names = ds.items["title"].map(canonical_title).to_numpy()
-    ok = np.ones(ds.n_items, dtype=bool) if year is None else (ds.items["year"].to_numpy() == int(year.group(1)))
+    ok = np.ones(ds.n_items, dtype=bool) if year is None else (ds.items["year"].to_numpy() == year)
     counts = np.bincount(ds.ratings["item"].to_numpy(), minlength=ds.n_items)
     for hits in (ok & (names == query), ok & np.char.startswith(names.astype(str), query)):
         if query and hits.any():

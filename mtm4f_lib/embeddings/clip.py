@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from ..errors import MTM4FError
+from ..errors import MTM4FError, check_choice
 
 NO_CLIP_WEIGHTS = "n/a: no CLIP weights"
 OPENAI_MEAN = (0.48145466, 0.4578275, 0.40821073)
@@ -176,8 +176,7 @@ def load_clip(path=None, backend: str = "auto", model_name: str = "ViT-B-32") ->
         raise MTM4FError(
             f"No CLIP weights at {path}: pass the path of a local CLIP model folder or open_clip checkpoint (or set MTM4F_CLIP). Nothing is downloaded."
         )
-    if backend not in ("auto", "transformers", "open_clip"):
-        raise MTM4FError(f"Unknown CLIP backend {backend!r}; use 'auto', 'transformers' or 'open_clip'.")
+    check_choice("CLIP backend", backend, ("auto", "transformers", "open_clip"))
     if backend == "open_clip" or (backend == "auto" and path.is_file()):
         return _load_open_clip(path, model_name)
     if not path.is_dir():

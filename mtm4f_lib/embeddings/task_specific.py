@@ -29,6 +29,7 @@ import torch
 from torch import nn
 
 from ..data.container import MultiModalDataset, Split
+from ..data.features import column_scale
 from ..data.modalities import parse_modalities
 from ..data.splits import validation_slice
 from ..errors import MTM4FError
@@ -226,9 +227,7 @@ def _modality_features(dataset: MultiModalDataset, modality: str) -> tuple[str, 
 def _standardisation(features: np.ndarray, dataset: MultiModalDataset, available: np.ndarray, split: Split | None):
     rows = _rows_with(dataset, available, split).train
     seen = np.unique(dataset.ratings["item"].to_numpy()[rows])
-    mean = features[seen].mean(axis=0)
-    std = features[seen].std(axis=0)
-    return mean, np.where(std > 1e-8, std, 1.0)
+    return column_scale(features[seen], floor=1e-8)
 
 
 def train_task_encoder(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..errors import MTM4FError
+from ..errors import check_choice
 from ..training import TrainConfig
 from .paper_values import ROWS
 
@@ -35,6 +35,4 @@ def get_profile(name: str | Profile) -> Profile:
     """The profile of that name; a Profile passes through."""
     if isinstance(name, Profile):
         return name
-    if name not in PROFILES:
-        raise MTM4FError(f"Unknown profile {name!r}; use one of {list(PROFILES)}.")
-    return PROFILES[name]
+    return PROFILES[check_choice("profile", name, PROFILES)]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from types import ModuleType
 
-from ..errors import MTM4FError
+from ..errors import MTM4FError, check_choice
 from . import table_fusion, table_multitask
 from .grid_tables import Column, make_table
 
@@ -45,9 +45,7 @@ TABLES: dict[int, TableDef] = {
 
 
 def get_table(number: int) -> TableDef:
-    if number not in TABLES:
-        raise MTM4FError(f"No table {number}; tables are {sorted(TABLES)}.")
-    return TABLES[number]
+    return TABLES[check_choice("table", number, sorted(TABLES))]
 
 
 def table_in(notebook: str, dataset: str) -> TableDef:
@@ -61,6 +59,4 @@ def table_in(notebook: str, dataset: str) -> TableDef:
 def find_column(name: str) -> Column:
     """A column of the registered tables by its name (e.g. 'sp_t1t4', 'fuse_standard')."""
     columns = {c.name: c for t in TABLES.values() for c in t.module.COLUMNS}
-    if name not in columns:
-        raise MTM4FError(f"Unknown column {name!r}; use one of {sorted(columns)}.")
-    return columns[name]
+    return columns[check_choice("column", name, sorted(columns))]

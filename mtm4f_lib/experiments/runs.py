@@ -24,7 +24,7 @@ import numpy as np
 from tqdm.auto import tqdm
 
 from ..atomic import write_text
-from ..data import complete_modality_split, load_dataset
+from ..data import abbreviate, complete_modality_split, load_dataset
 from ..data.container import MultiModalDataset, Split
 from ..embeddings.media_folder import embeddings_id
 from ..errors import MTM4FError
@@ -171,7 +171,7 @@ def run_grid(specs, store: RunStore | None = None, data_dir=None, workers: int =
     bar = tqdm(total=len(unique), initial=len(records), desc="runs", unit="run", disable=not progress)
     if workers <= 1:
         for spec in todo:
-            bar.set_postfix_str(f"{spec.dataset} {''.join(m[0].upper() for m in spec.model.modalities)}")
+            bar.set_postfix_str(f"{spec.dataset} {abbreviate(spec.model.modalities)}")
             records[spec.key] = _train_and_store(spec, str(store.root), data_dir)
             bar.update()
     else:

@@ -19,7 +19,7 @@ import pandas as pd
 import torch
 from torch import nn
 
-from ..errors import MTM4FError
+from ..errors import MTM4FError, check_choice
 from .layers import mlp
 
 CENTRAL = "central"
@@ -35,8 +35,7 @@ class CentralNet(nn.Module):
         super().__init__()
         if not 1 <= len(input_dims) <= 4:
             raise MTM4FError(f"CentralNet fuses 1 to 4 modalities, got {len(input_dims)}.")
-        if variant not in ("all", "fuse"):
-            raise MTM4FError(f"CentralNet variant must be 'all' or 'fuse', got {variant!r}.")
+        check_choice("CentralNet variant", variant, ("all", "fuse"))
         self.modalities = tuple(input_dims)
         self.variant = variant
         self.modality_nets = nn.ModuleDict({m: mlp(d, hidden, dropout) for m, d in input_dims.items()})

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..data import MODALITIES, TASKS, parse_modalities
-from ..errors import MTM4FError
+from ..errors import MTM4FError, check_choice
 
 FUSIONS = ("all", "fuse")
 GRAPHS = ("corating", "knn")
@@ -20,11 +20,6 @@ TASK_LOSSES = ("mse", "native")
 RATING_OUTPUTS = ("linear", "sigmoid")
 INTERACTIONS = ("none", "dot")
 USER_HISTORIES = ("none", "liked")
-
-
-def _choice(field: str, value, options) -> None:
-    if value not in options:
-        raise MTM4FError(f"ModelConfig.{field} must be one of {list(options)}, got {value!r}.")
 
 
 def _positive(field: str, values) -> None:
@@ -114,7 +109,7 @@ class ModelConfig:
             ("rating_interaction", INTERACTIONS),
             ("user_history", USER_HISTORIES),
         ):
-            _choice(field, getattr(self, field), options)
+            check_choice(f"ModelConfig.{field}", getattr(self, field), options)
         for field in ("fusion_hidden", "trunk_hidden", "private_hidden"):
             set_(field, tuple(getattr(self, field)))
             _positive(field, getattr(self, field))

@@ -12,7 +12,7 @@ from torch import nn
 from torch.nn import functional as F
 from torch_geometric.nn import GATConv, GATv2Conv
 
-from ..errors import MTM4FError
+from ..errors import MTM4FError, check_choice
 
 CONVS = {"gat": GATConv, "gatv2": GATv2Conv}
 
@@ -22,8 +22,7 @@ class ItemGAT(nn.Module):
 
     def __init__(self, dim: int, edge_index: torch.Tensor, layers: int = 1, heads: int = 4, kind: str = "gat", dropout: float = 0.0):
         super().__init__()
-        if kind not in CONVS:
-            raise MTM4FError(f"Unknown GAT kind {kind!r}; use one of {list(CONVS)}.")
+        check_choice("GAT kind", kind, CONVS)
         if layers < 1 or dim % heads:
             raise MTM4FError(f"ItemGAT needs layers >= 1 and dim ({dim}) divisible by heads ({heads}).")
         if edge_index.ndim != 2 or edge_index.shape[0] != 2:

@@ -8,14 +8,8 @@ import numpy as np
 import torch
 
 from ..data import MultiModalDataset, parse_modalities
+from ..data.features import standardise
 from ..errors import MTM4FError
-
-
-def standardise(matrix: np.ndarray, reference: np.ndarray) -> np.ndarray:
-    """z-score the columns of ``matrix`` with the mean and std of ``reference`` rows (std 0 -> 1)."""
-    mean = reference.mean(axis=0)
-    std = reference.std(axis=0)
-    return ((matrix - mean) / np.where(std > 0, std, 1.0)).astype(np.float32)
 
 
 @dataclass(frozen=True)

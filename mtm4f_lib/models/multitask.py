@@ -23,7 +23,7 @@ from torch import nn
 from torch.nn import functional as F
 
 from ..data.tasks import get_task
-from ..errors import MTM4FError
+from ..errors import MTM4FError, check_choice
 from .layers import RowDropout, mlp
 
 
@@ -87,8 +87,7 @@ class MultiTaskNet(nn.Module):
 
 def multitask_net(kind: str, in_dim: int, task_dims: dict[str, int], trunk_hidden, private_hidden, dropout: float = 0.0) -> MultiTaskNet:
     """'fs' (fully shared: the private networks are dropped) or 'sp' (shared-private)."""
-    if kind not in ("fs", "sp"):
-        raise MTM4FError(f"Unknown multi-task network {kind!r}; use 'fs' or 'sp'.")
+    check_choice("multi-task network", kind, ("fs", "sp"))
     return MultiTaskNet(in_dim, task_dims, tuple(trunk_hidden), tuple(private_hidden) if kind == "sp" else (), dropout)
 
 
@@ -173,8 +172,7 @@ class TaskObjective:
     kind: str = "mse"
 
     def __post_init__(self):
-        if self.kind not in ("mse", "native"):
-            raise MTM4FError(f"Task losses must be 'mse' or 'native', got {self.kind!r}.")
+        check_choice("task losses", self.kind, ("mse", "native"))
 
     def predictions(self, raw: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
         """Rating on the rating scale; genre and gender probabilities; age-group probabilities."""

@@ -83,7 +83,7 @@ def test_rating_scale():
 def test_bad_task_setup_raises():
     with pytest.raises(MTM4FError, match="Unknown task"):
         task_output_dims(("rating", "occupation"), GENRES)
-    with pytest.raises(MTM4FError, match="'fs' or 'sp'"):
+    with pytest.raises(MTM4FError, match=r"multi-task network 'mmoe'; use one of \['fs', 'sp'\]"):
         multitask_net("mmoe", IN, {"rating": 1}, (8,), (4,))
-    with pytest.raises(MTM4FError, match="'mse' or 'native'"):
+    with pytest.raises(MTM4FError, match=r"task losses 'huber'; use one of \['mse', 'native'\]"):
         TaskObjective({"rating": 1.0}, RatingScale(1, 5), "huber")
