@@ -1,4 +1,10 @@
-"""The one dataset container every source fills (DESIGN.md, "Data model")."""
+"""The one dataset container every source (ml100k, mmtf, synthetic) fills.
+
+Ratings (user, item, rating, as 0-based indices), users (gender and age where the source has them),
+items (title, year, genres) and, per modality, a float matrix ``[n_items, d]`` with a boolean
+availability mask ``[n_items]``. A missing modality is always an explicit mask (its matrix rows are
+NaN), never a silent zero or mean; everything derived from ratings is built from training rows only.
+"""
 
 from __future__ import annotations
 

@@ -20,7 +20,6 @@ Choices a user should know:
 
 from __future__ import annotations
 
-import copy
 import time
 from dataclasses import dataclass
 
@@ -33,6 +32,7 @@ from ..data.features import column_scale
 from ..data.modalities import parse_modalities
 from ..data.splits import validation_slice
 from ..errors import MTM4FError
+from ..training import TrainConfig, fit, row_data
 
 DEFAULT_DIMS = {"audio": 512, "video": 231}
 DEFAULT_HIDDEN = {"audio": (1024,), "video": (1024, 512)}
@@ -112,29 +112,32 @@ def _rows_with(dataset: MultiModalDataset, available: np.ndarray, split: Split |
     return Split(split.name, kept, split.test)
 
 
-class _Rows:
-    """Users, items and [0, 1] targets of some rating rows, as arrays."""
+class EncoderRecommender(nn.Module):
+    """A :class:`RatingModel` over a fixed table of item inputs, as a Recommender of the package's training loop.
 
-    def __init__(self, dataset: MultiModalDataset, rows: np.ndarray):
-        frame = dataset.ratings.iloc[rows]
-        low, high = dataset.rating_range
-        self.users = frame["user"].to_numpy(dtype=np.int64)
-        self.items = frame["item"].to_numpy(dtype=np.int64)
-        self.ratings = frame["rating"].to_numpy(dtype=np.float32)
-        self.targets = (self.ratings - low) / (high - low)
-        self.scale = high - low
+    The loss is the MSE between the sigmoid output and the rating scaled to [0, 1]; predictions come
+    back on the rating scale, so the loop's validation RMSE is in rating units. Each call encodes each
+    distinct item of its rows once.
+    """
 
+    tasks = ("rating",)
 
-def _predict(model: RatingModel, inputs: torch.Tensor, rows: _Rows, order: np.ndarray) -> torch.Tensor:
-    items, inverse = np.unique(rows.items[order], return_inverse=True)
-    return model(inputs[torch.from_numpy(items)], torch.from_numpy(inverse), torch.from_numpy(rows.users[order]))
+    def __init__(self, model: RatingModel, inputs: torch.Tensor, rating_range: tuple[float, float]):
+        super().__init__()
+        self.model = model
+        self.inputs = inputs
+        self.low, self.high = rating_range
 
+    def _scaled(self, users: torch.Tensor, items: torch.Tensor) -> torch.Tensor:
+        unique, inverse = torch.unique(items, sorted=True, return_inverse=True)
+        return self.model(self.inputs[unique], inverse, users)
 
-def _rmse(model: RatingModel, inputs: torch.Tensor, rows: _Rows, batch_size: int) -> float:
-    model.eval()
-    with torch.no_grad():
-        preds = torch.cat([_predict(model, inputs, rows, np.arange(s, min(s + batch_size, len(rows.users)))) for s in range(0, len(rows.users), batch_size)])
-    return float(torch.sqrt(torch.mean((preds - torch.from_numpy(rows.targets)) ** 2))) * rows.scale
+    def loss(self, users: torch.Tensor, items: torch.Tensor, labels: dict[str, torch.Tensor]) -> torch.Tensor:
+        targets = (labels["rating"] - self.low) / (self.high - self.low)
+        return torch.mean((self._scaled(users, items) - targets) ** 2)
+
+    def predict(self, users: torch.Tensor, items: torch.Tensor) -> dict[str, torch.Tensor]:
+        return {"rating": self.low + (self.high - self.low) * self._scaled(users, items)}
 
 
 def fit_encoder(
@@ -156,7 +159,8 @@ def fit_encoder(
     seed: int = 0,
     verbose: bool = False,
 ) -> tuple[nn.Module, EncoderHistory]:
-    """Train ``encoder`` (any module with an ``out_dim`` attribute) on the rating objective; return it frozen.
+    """Train ``encoder`` (any module with an ``out_dim`` attribute) on the rating objective with
+    :func:`mtm4f_lib.training.fit`; return it frozen (best validation epoch) with its history.
 
     ``inputs`` holds one input per item ([n_items, ...]; rows of unavailable items are never read) and
     ``available`` marks the items that have one. Training uses the training rows of ``split``
@@ -168,37 +172,19 @@ def fit_encoder(
     torch.manual_seed(seed)
     rng = np.random.default_rng(seed)
     train_split, val_rows = validation_slice(_rows_with(dataset, np.asarray(available, dtype=bool), split), val_fraction, seed)
-    train, val = _Rows(dataset, train_split.train), _Rows(dataset, val_rows)
-    inputs = torch.as_tensor(inputs)
+    train, val = row_data(dataset, train_split.train, ("rating",)), row_data(dataset, val_rows, ("rating",))
     model = RatingModel(encoder, dataset.n_users, _check_user_vectors(user_vectors, dataset.n_users), user_dim, head_hidden)
-    mean_target = float(np.clip(train.targets.mean(), 1e-3, 1 - 1e-3))
+    low, high = dataset.rating_range
+    mean_target = float(np.clip(((train.labels["rating"].numpy() - low) / (high - low)).mean(), 1e-3, 1 - 1e-3))
     nn.init.constant_(model.head[-1].bias, float(np.log(mean_target / (1 - mean_target))))
-    optimiser = torch.optim.Adam([p for p in model.parameters() if p.requires_grad], lr=lr, weight_decay=weight_decay)
-    targets = torch.from_numpy(train.targets)
-    baseline = float(np.sqrt(np.mean((val.ratings - train.ratings.mean()) ** 2)))
-    losses, rmses, best_state, start = [], [], None, time.perf_counter()
-    for epoch in range(epochs):
-        model.train()
-        order, total = rng.permutation(len(train.users)), 0.0
-        for s in range(0, len(order), batch_size):
-            batch = order[s : s + batch_size]
-            loss = torch.mean((_predict(model, inputs, train, batch) - targets[batch]) ** 2)
-            optimiser.zero_grad()
-            loss.backward()
-            optimiser.step()
-            total += loss.item() * len(batch)
-        losses.append(total / len(order))
-        rmses.append(_rmse(model, inputs, val, batch_size))
-        if verbose:
-            print(f"epoch {epoch + 1}: train MSE {losses[-1]:.4f}, validation RMSE {rmses[-1]:.4f} (global mean {baseline:.4f})")
-        if rmses[-1] <= min(rmses):
-            best_state = copy.deepcopy(model.state_dict())
-        elif epoch - int(np.argmin(rmses)) >= patience:
-            break
-    model.load_state_dict(best_state)
+    config = TrainConfig(seed, epochs, patience, batch_size, lr, weight_decay, val_fraction)
+    start = time.perf_counter()
+    history, best_epoch, _ = fit(EncoderRecommender(model, torch.as_tensor(inputs), dataset.rating_range), train, val, config, None, rng, verbose)
     encoder.eval().requires_grad_(False)
-    history = EncoderHistory(losses, rmses, int(np.argmin(rmses)), baseline, len(train.users), len(val.users), time.perf_counter() - start)
-    return encoder, history
+    ratings, val_ratings = train.labels["rating"].numpy(), val.labels["rating"].numpy()
+    baseline = float(np.sqrt(np.mean((val_ratings - ratings.mean()) ** 2)))
+    return encoder, EncoderHistory([h["train_loss"] for h in history], [h["val_rmse"] for h in history], best_epoch - 1, baseline,
+                                   len(train), len(val), time.perf_counter() - start)  # fmt: skip
 
 
 def embed_items(encoder: nn.Module, inputs, available: np.ndarray, batch_size: int = 1024) -> np.ndarray:
