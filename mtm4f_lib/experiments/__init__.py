@@ -4,7 +4,7 @@ from . import table_fusion, table_multitask
 from .grid_tables import Column, GridTable, make_table
 from .profiles import PROFILES, Profile, get_profile
 from .registry import TABLES, TableDef, find_column, get_table, table_in
-from .runs import RunSpec, RunStore, prepared_dataset, run_grid, train_mtm4f, train_spec, train_stored
+from .runs import RunSpec, RunStore, prepared_dataset, run_grid, train_mtm4f, train_spec
 
 __all__ = [
     "Column",
@@ -26,5 +26,4 @@ __all__ = [
     "table_multitask",
     "train_mtm4f",
     "train_spec",
-    "train_stored",
 ]

@@ -131,8 +131,9 @@ def train_mtm4f(
     return built[0], result
 
 
-def train_spec(spec: RunSpec, data_dir: str | None = None, progress: bool = False) -> tuple[MTM4F, dict]:
-    """Train and test one spec; the trained model and the record stored for it (JSON types only)."""
+def train_spec(spec: RunSpec, data_dir: str | None = None, store: RunStore | None = None, progress: bool = False) -> tuple[MTM4F, dict]:
+    """Train and test one spec; the trained model and its record (JSON types only), put in ``store`` when
+    one is given (later tables and look-ups then reuse the run)."""
     dataset = prepared_dataset(spec.dataset, data_dir, spec.embeddings)
     split = complete_modality_split(dataset, spec.model.modalities, verbose=False)
     model, result = train_mtm4f(dataset, split, spec.model, spec.train, progress=progress)
@@ -144,18 +145,15 @@ def train_spec(spec: RunSpec, data_dir: str | None = None, progress: bool = Fals
         "versions": {p: version(p) for p in ("mtm4f", "torch", "torch_geometric")},
         "finished": time.strftime("%Y-%m-%dT%H:%M:%S"),
     }
-    return model, json.loads(json.dumps(record))  # the record exactly as the store will read it back
-
-
-def train_stored(spec: RunSpec, data_dir: str | None = None, store: RunStore | None = None, progress: bool = False) -> tuple[MTM4F, dict]:
-    """:func:`train_spec`, then put the record in the run store (later tables and look-ups reuse it)."""
-    model, record = train_spec(spec, data_dir, progress)
-    (store or RunStore()).put(spec, record)
+    record = json.loads(json.dumps(record))  # the record exactly as the store will read it back
+    if store is not None:
+        store.put(spec, record)
     return model, record
 
 
-def _train_and_store(spec: RunSpec, root: str, data_dir: str | None) -> dict:
-    return train_stored(spec, data_dir, RunStore(root))[1]
+def _stored_record(spec: RunSpec, store: RunStore, data_dir: str | None) -> dict:
+    """A grid worker's job (a top-level function, so that a process pool can run it): train, store, return the record."""
+    return train_spec(spec, data_dir, store)[1]
 
 
 def run_grid(specs, store: RunStore | None = None, data_dir=None, workers: int = 1, progress: bool = True) -> dict[str, dict]:
@@ -172,11 +170,11 @@ def run_grid(specs, store: RunStore | None = None, data_dir=None, workers: int =
     if workers <= 1:
         for spec in todo:
             bar.set_postfix_str(f"{spec.dataset} {abbreviate(spec.model.modalities)}")
-            records[spec.key] = _train_and_store(spec, str(store.root), data_dir)
+            records[spec.key] = _stored_record(spec, store, data_dir)
             bar.update()
     else:
         with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
-            futures = [pool.submit(_train_and_store, spec, str(store.root), data_dir) for spec in todo]
+            futures = [pool.submit(_stored_record, spec, store, data_dir) for spec in todo]
             for future in as_completed(futures):
                 record = future.result()
                 records[record["key"]] = record

@@ -46,7 +46,7 @@ def test_grid_runs_once_and_resumes(tmp_path, monkeypatch):
 
     calls = []
     real_train = runs.train_spec
-    monkeypatch.setattr(runs, "train_spec", lambda spec, data_dir=None, progress=False: calls.append(spec.key) or real_train(spec, data_dir))
+    monkeypatch.setattr(runs, "train_spec", lambda spec, data_dir=None, store=None: calls.append(spec.key) or real_train(spec, data_dir, store))
     both = run_grid(specs + specs[:1], store, progress=False)
     assert calls == [specs[1].key]  # the stored run is read back, the missing one trained once
     assert both[specs[0].key]["result"] == first[specs[0].key]["result"]
