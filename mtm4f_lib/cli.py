@@ -41,12 +41,14 @@ def data_check(data_dir=None) -> int:
 
 
 def _reproduce(args) -> int:
+    from .experiments.registry import TABLES
     from .notebooks import reproduce
     from .paths import profile_outputs
 
     log = reproduce(args.profile, args.dataset, args.notebook, args.outputs_dir, args.data_dir, args.seed, args.workers)
     for entry in log:
-        print(f"{entry['notebook']:<16} {entry['dataset']:<8} {entry['seconds']:>7.1f} s  {entry['executed']}")
+        tables = [f"table {t.number}" for t in TABLES.values() if t.notebook == entry["notebook"] and t.dataset == entry["dataset"]]
+        print(f"{entry['notebook']:<16} {entry['dataset']:<8} {entry['seconds']:>7.1f} s  {entry['executed']}  {', '.join(tables)}")
     folder = profile_outputs(args.profile, args.outputs_dir)
     print(f"total {sum(e['seconds'] for e in log):.1f} s; tables in {folder}/tables, figures in {folder}/figures")
     return 0

@@ -23,7 +23,7 @@ def real_data_dir() -> Path | None:
 def data_dir() -> Path:
     path = real_data_dir()
     if path is None:
-        pytest.skip("MTM4F_DATA is not set to the data folder: real-data tests skipped (set MTM4F_DATA=../shared/data).")
+        pytest.skip("MTM4F_DATA is not set to the data folder: real-data tests skipped (set MTM4F_DATA to the folder described in the README, section Data).")
     return path
 
 
