@@ -5,8 +5,9 @@ from __future__ import annotations
 from ..errors import check_choice
 from .container import Modality, MultiModalDataset, Split
 from .files import resolve_data_dir
+from .missing import MissingSetting, hidden_items, missing_views
 from .modalities import ABBREVIATIONS, MODALITIES, abbreviate, all_subsets, parse_modalities, subset_label
-from .splits import complete_modality_split, missing_modality_masks, validation_slice
+from .splits import complete_modality_split, validation_slice
 from .tasks import AGE_LABELS, TASKS, available_tasks, task_labels
 
 DATASETS = ("ml100k", "mmtf", "synthetic")
@@ -43,7 +44,9 @@ __all__ = [
     "available_tasks",
     "complete_modality_split",
     "load_dataset",
-    "missing_modality_masks",
+    "MissingSetting",
+    "hidden_items",
+    "missing_views",
     "parse_modalities",
     "subset_label",
     "task_labels",

@@ -1,4 +1,5 @@
-"""Train/test protocols of the paper: complete-modality filter, validation slice, chi%-missing masks."""
+"""Train/test protocols of the paper: complete-modality filter and validation slice (the missing-modality
+protocol is in :mod:`.missing`)."""
 
 from __future__ import annotations
 
@@ -35,26 +36,3 @@ def validation_slice(split: Split, fraction: float = 0.1, seed: int = 0) -> tupl
     val = np.sort(split.train[order[:n_val]])
     train = np.sort(split.train[order[n_val:]])
     return Split(split.name, train, split.test), val
-
-
-def missing_modality_masks(n_train: int, present, chi: float, seed: int = 0, modalities=None) -> dict[str, np.ndarray]:
-    """Per-training-instance availability for the missing-modality protocol (Tables 5-10).
-
-    Modalities in ``present`` are available for every instance; each other modality of
-    ``modalities`` (default: all four) is available for a random ``chi`` percent of instances,
-    drawn independently per modality with the given seed.
-    """
-    if not 0 < chi <= 100:
-        raise MTM4FError(f"chi is a percentage in (0, 100], got {chi}.")
-    fixed = set(parse_modalities(present))
-    names = parse_modalities(modalities) if modalities is not None else parse_modalities("AMSV")
-    rng = np.random.default_rng(seed)
-    masks = {}
-    for name in names:
-        if name in fixed:
-            masks[name] = np.ones(n_train, dtype=bool)
-        else:
-            mask = np.zeros(n_train, dtype=bool)
-            mask[rng.permutation(n_train)[: int(round(n_train * chi / 100))]] = True
-            masks[name] = mask
-    return masks

@@ -4,7 +4,7 @@ import shutil
 
 import pytest
 
-from mtm4f_lib.data import load_dataset, missing_modality_masks, parse_modalities
+from mtm4f_lib.data import MissingSetting, load_dataset, parse_modalities
 from mtm4f_lib.errors import DataError, MTM4FError
 
 
@@ -21,7 +21,12 @@ def test_unknown_modality():
 @pytest.mark.parametrize("chi", [0, -5, 101])
 def test_chi_out_of_range(chi):
     with pytest.raises(MTM4FError, match="percentage"):
-        missing_modality_masks(10, "A", chi)
+        MissingSetting("A", chi)
+
+
+def test_at_least_one_modality_stays():
+    with pytest.raises(MTM4FError, match="at most three"):
+        MissingSetting("AMSV", 50)
 
 
 def test_missing_data_dir(tmp_path):

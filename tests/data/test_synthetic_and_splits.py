@@ -5,15 +5,17 @@ import pytest
 
 from mtm4f_lib.data import (
     MODALITIES,
+    MissingSetting,
     all_subsets,
     complete_modality_split,
+    hidden_items,
     load_dataset,
-    missing_modality_masks,
+    missing_views,
     parse_modalities,
     task_labels,
     validation_slice,
 )
-from mtm4f_lib.data.container import masked_features
+from mtm4f_lib.data.container import Split, masked_features
 from mtm4f_lib.data.tasks import age_group
 
 
@@ -73,17 +75,42 @@ def test_validation_slice_is_seeded_and_disjoint(synthetic):
 
 
 @pytest.mark.parametrize("chi", [20, 50, 75, 90])
-def test_missing_modality_masks(chi):
-    masks = missing_modality_masks(1000, "MSV", chi, seed=0)
-    assert masks["meta"].all() and masks["subtitle"].all() and masks["video"].all()
-    assert masks["audio"].sum() == 10 * chi
+def test_hidden_movies_have_the_asked_rate_and_the_fixed_modalities_stay(synthetic, chi):
+    split = complete_modality_split(synthetic, "AMSV", verbose=False)
+    setting = MissingSetting("AV", chi, seed=3)
+    masks = hidden_items(synthetic, split, setting)
+    train_items = np.unique(synthetic.ratings["item"].to_numpy()[split.train])
+    assert set(masks) == {"audio", "video"}
+    for mask in masks.values():
+        assert mask.sum() == round(len(train_items) * (100 - chi) / 100) and np.isin(np.flatnonzero(mask), train_items).all()
+    train_view, test_view = missing_views(synthetic, split, setting)
+    assert test_view is synthetic  # the test set is complete
+    for name in ("meta", "subtitle"):
+        np.testing.assert_array_equal(train_view.modalities[name].available, synthetic.modalities[name].available)
+    hidden = masks["audio"]
+    assert not train_view.modalities["audio"].available[hidden].any() and np.isnan(train_view.modalities["audio"].features[hidden]).all()
 
 
-def test_missing_masks_independent_per_modality():
-    masks = missing_modality_masks(2000, "V", 50, seed=1)
-    assert not np.array_equal(masks["audio"], masks["meta"])
-    agreement = np.mean(masks["audio"] == masks["meta"])
-    assert 0.4 < agreement < 0.6
+def test_hidden_movies_are_independent_per_modality_and_seeded(synthetic):
+    split = complete_modality_split(synthetic, "AMSV", verbose=False)
+    first = hidden_items(synthetic, split, MissingSetting("AMS", 50, seed=1))
+    assert not np.array_equal(first["audio"], first["meta"])
+    again = hidden_items(synthetic, split, MissingSetting("AMS", 50, seed=1))
+    assert all(np.array_equal(first[m], again[m]) for m in first)
+    assert not np.array_equal(first["audio"], hidden_items(synthetic, split, MissingSetting("AMS", 50, seed=2))["audio"])
+    assert not any(m.any() for m in hidden_items(synthetic, split, MissingSetting("AMS", 100)).values())  # chi = 100 hides nothing
+
+
+def test_test_missing_also_hides_test_only_movies(synthetic):
+    full = complete_modality_split(synthetic, "AMSV", verbose=False)
+    items = synthetic.ratings["item"].to_numpy()
+    cold = np.unique(items[full.train])[:10]  # ten movies moved wholly into the test rows
+    split = Split("cold", full.train[~np.isin(items[full.train], cold)], np.concatenate([full.test, full.train[np.isin(items[full.train], cold)]]))
+    setting = MissingSetting("V", 50, seed=0, test_missing=True)
+    masks = hidden_items(synthetic, split, setting)
+    assert masks["video"][cold].sum() == 5  # half of the test-only movies
+    train_view, test_view = missing_views(synthetic, split, setting)
+    assert test_view is train_view and not train_view.modalities["video"].available[masks["video"]].any()
 
 
 def test_task_labels(synthetic):
