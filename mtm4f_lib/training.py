@@ -2,7 +2,8 @@
 
 A model is a ``torch.nn.Module`` with ``tasks`` (the tasks it learns, 'rating' among them),
 ``loss(users, items, labels) -> scalar tensor`` and ``predict(users, items) -> {task: tensor}``
-(rating on the rating scale, probabilities for the other tasks). The loop is seeded (torch, a
+(rating on the rating scale, probabilities for the other tasks), and optionally a context manager
+``test_inputs()`` inside which it reads its test-time inputs. The loop is seeded (torch, a
 numpy Generator for the batch order, deterministic algorithms where torch has them), uses Adam
 on large shuffled batches, stops early on the RMSE of a validation slice carved from the
 training rows, restores the best state and reads the test rows once, at the end. A run trains on
@@ -15,7 +16,7 @@ import copy
 import os
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import asdict, dataclass
 from typing import Protocol
 
@@ -208,6 +209,7 @@ def train_and_evaluate(
         tasks = model.tasks
         train, val, test = (row_data(dataset, rows, tasks).to(device) for rows in (fit_split.train, val_rows, split.test))
         history, best_epoch, best_val = fit(model, train, val, config, dataset.rating_range, rng, progress)
-        metrics = task_metrics(predict_rows(model, test), {t: y.cpu().numpy() for t, y in test.labels.items()}, dataset.rating_range)
+        with getattr(model, "test_inputs", nullcontext)():  # a model may read other inputs at test time
+            metrics = task_metrics(predict_rows(model, test), {t: y.cpu().numpy() for t, y in test.labels.items()}, dataset.rating_range)
     counts = {"train": len(train), "val": len(val), "test": len(test)}
     return RunResult(metrics, best_val, best_epoch, tuple(history), time.perf_counter() - start, counts)

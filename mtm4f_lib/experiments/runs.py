@@ -24,16 +24,18 @@ import numpy as np
 from tqdm.auto import tqdm
 
 from ..atomic import write_text
-from ..data import abbreviate, complete_modality_split, load_dataset
+from ..data import MODALITIES, MissingSetting, abbreviate, complete_modality_split, load_dataset, missing_views
 from ..data.container import MultiModalDataset, Split
+from ..data.fills import fill_hidden
 from ..embeddings.media_folder import embeddings_id
 from ..errors import MTM4FError
 from ..models import MTM4F, ModelConfig
+from ..models.config import KEYED_ONLY_OFF_DEFAULT
 from ..paths import cache_root
 from ..training import RunResult, TrainConfig, train_and_evaluate
 
 RESULTS_VERSION = "2"
-PROTOCOLS = ("complete",)
+PROTOCOLS = ("complete", "missing")
 EMBEDDINGS = ("standard",)
 
 
@@ -42,7 +44,8 @@ class RunSpec:
     """One run: ``model`` trained with ``train`` on ``dataset`` under ``protocol``.
 
     protocol    'complete': the complete-modality filter of the model's modalities on the
-                dataset's split (Tables 1-4, 11).
+                dataset's split (Tables 1-4, 11); 'missing': the rows of the complete AMSV split with
+                the modalities of ``missing`` hidden from training movies (Tables 5-10, ``data.missing``).
     embeddings  'standard': the section-5.1 embeddings of ``embed_dataset`` (the generated
                 features for ``synthetic``); 'media-<fingerprint>': those with the trailer media of
                 $MTM4F_MEDIA laid over them (see ``embeddings.media_folder``).
@@ -53,17 +56,26 @@ class RunSpec:
     train: TrainConfig
     protocol: str = "complete"
     embeddings: str = "standard"
+    missing: MissingSetting | None = None
 
     def __post_init__(self):
         if self.protocol not in PROTOCOLS or not (self.embeddings in EMBEDDINGS or self.embeddings.startswith("media-")):
             raise MTM4FError(f"RunSpec needs protocol in {list(PROTOCOLS)} and embeddings in {list(EMBEDDINGS)}; got {self.protocol!r}, {self.embeddings!r}.")
+        if (self.protocol == "missing") != (self.missing is not None):
+            raise MTM4FError("RunSpec: the 'missing' protocol needs a MissingSetting, and only it takes one.")
 
     @property
     def key(self) -> str:
-        """Hash of the spec; the training device enters it only off the CPU, so CPU keys stay as they were."""
+        """Hash of the spec. Fields added since the stored grids were run (the device off the CPU, the
+        missing setting, ``KEYED_ONLY_OFF_DEFAULT`` model fields) enter it only when set, so older keys stay as they were."""
         fields = asdict(self)
         if fields["train"]["device"] == "cpu":
             del fields["train"]["device"]
+        if fields["missing"] is None:
+            del fields["missing"]
+        for name, default in KEYED_ONLY_OFF_DEFAULT.items():
+            if fields["model"][name] == default:
+                del fields["model"][name]
         text = json.dumps({"results_version": RESULTS_VERSION, **fields}, sort_keys=True)
         return hashlib.sha256(text.encode()).hexdigest()[:20]
 
@@ -117,14 +129,22 @@ def train_mtm4f(
     train_config: TrainConfig,
     user_features: np.ndarray | None = None,
     progress: bool = False,
+    test_dataset: MultiModalDataset | None = None,
 ) -> tuple[MTM4F, RunResult]:
     """Train and test one MTM4F model on ``split`` (validation slice carved from its training rows);
-    the trained model (best validation state) and its result. The model serves the split's items only."""
+    the trained model (best validation state) and its result. The model serves the split's items only.
+
+    ``test_dataset`` is the view the test reads (the complete one under the missing-modality
+    protocol; default ``dataset``). With ``ModelConfig.missing`` a fill, the movies that lack a
+    modality get it filled from the fitting rows before the model is built (``data.fills``).
+    """
     served = np.unique(dataset.ratings["item"].to_numpy()[np.concatenate([split.train, split.test])])
     built = []
 
     def build(ds: MultiModalDataset, rows: np.ndarray) -> MTM4F:
-        built.append(MTM4F.from_dataset(ds, rows, model_config, user_features, served))
+        view = ds if model_config.missing == "mask" else fill_hidden(ds, model_config.modalities, model_config.missing, rows, served)
+        test_view = None if test_dataset is None or test_dataset is ds else test_dataset
+        built.append(MTM4F.from_dataset(view, rows, model_config, user_features, served, test_view))
         return built[-1]
 
     result = train_and_evaluate(dataset, split, build, train_config, progress)
@@ -135,8 +155,13 @@ def train_spec(spec: RunSpec, data_dir: str | None = None, store: RunStore | Non
     """Train and test one spec; the trained model and its record (JSON types only), put in ``store`` when
     one is given (later tables and look-ups then reuse the run)."""
     dataset = prepared_dataset(spec.dataset, data_dir, spec.embeddings)
-    split = complete_modality_split(dataset, spec.model.modalities, verbose=False)
-    model, result = train_mtm4f(dataset, split, spec.model, spec.train, progress=progress)
+    if spec.protocol == "missing":
+        split = complete_modality_split(dataset, MODALITIES, verbose=False)
+        train_view, test_view = missing_views(dataset, split, spec.missing)
+    else:
+        split = complete_modality_split(dataset, spec.model.modalities, verbose=False)
+        train_view = test_view = dataset
+    model, result = train_mtm4f(train_view, split, spec.model, spec.train, progress=progress, test_dataset=test_view)
     record = {
         "key": spec.key,
         "spec": asdict(spec),

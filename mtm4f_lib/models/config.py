@@ -20,6 +20,10 @@ TASK_LOSSES = ("mse", "native")
 RATING_OUTPUTS = ("linear", "sigmoid")
 INTERACTIONS = ("none", "dot")
 USER_HISTORIES = ("none", "liked")
+MISSING_HANDLING = ("mask", "mean", "propagate")
+# Fields added after the grids of Tables 1-4 were run, with the value those runs had: a run key leaves
+# a field out while it holds that value, so the keys of every stored run stay what they were.
+KEYED_ONLY_OFF_DEFAULT = {"missing": "mask"}
 
 
 def _positive(field: str, values) -> None:
@@ -62,6 +66,10 @@ class ModelConfig:
                     item representation (a factorisation term; an MLP over ``[user | item]``
                     learns such multiplicative user-item effects poorly).
     dropout         dropout rate of every dense block and of the GAT attention.
+    missing         how a modality missing from a movie reaches the model: 'mask' (zero vector and a
+                    presence mask: CentralNet leaves the branch out of the sum), or a training-free fill
+                    of the missing vectors before the model sees them: 'mean' (training mean) or
+                    'propagate' (feature propagation over the co-rating graph; see ``data.fills``).
     """
 
     modalities: tuple[str, ...] = MODALITIES
@@ -86,6 +94,7 @@ class ModelConfig:
     rating_output: str = "linear"
     rating_interaction: str = "none"
     dropout: float = 0.2
+    missing: str = "mask"
 
     def __post_init__(self):
         set_ = lambda name, value: object.__setattr__(self, name, value)  # noqa: E731 (frozen dataclass)
@@ -108,6 +117,7 @@ class ModelConfig:
             ("rating_output", RATING_OUTPUTS),
             ("rating_interaction", INTERACTIONS),
             ("user_history", USER_HISTORIES),
+            ("missing", MISSING_HANDLING),
         ):
             check_choice(f"ModelConfig.{field}", getattr(self, field), options)
         for field in ("fusion_hidden", "trunk_hidden", "private_hidden"):

@@ -43,9 +43,14 @@ class ItemInputs:
         return ItemInputs({m: fn(x) for m, x in self.features.items()}, {m: fn(k) for m, k in self.masks.items()})
 
 
-def item_inputs(dataset: MultiModalDataset, modalities, train_rows: np.ndarray) -> ItemInputs:
-    """Standardise each modality with the statistics of the available items rated in ``train_rows``."""
+def item_inputs(dataset: MultiModalDataset, modalities, train_rows: np.ndarray, reference: MultiModalDataset | None = None) -> ItemInputs:
+    """Standardise each modality with the statistics of the available items rated in ``train_rows``.
+
+    ``reference`` (default ``dataset``) is the view whose availability picks those items: the test
+    view of the missing-modality protocol is standardised with the training view's statistics.
+    """
     names = parse_modalities(modalities)
+    reference = dataset if reference is None else reference
     trained = np.zeros(dataset.n_items, dtype=bool)
     trained[dataset.ratings["item"].to_numpy()[train_rows]] = True
     features, masks = {}, {}
@@ -54,10 +59,11 @@ def item_inputs(dataset: MultiModalDataset, modalities, train_rows: np.ndarray) 
         if modality.features is None:
             raise MTM4FError(f"Modality {name!r} of {dataset.name!r} has no encoded features yet; encode it first or leave it out of the model's modalities.")
         available = modality.available & ~np.isnan(modality.features).any(axis=1)
-        reference = modality.features[available & trained]
-        if len(reference) == 0:
+        seen = reference.modalities[name]
+        rows = seen.features[seen.available & ~np.isnan(seen.features).any(axis=1) & trained]
+        if len(rows) == 0:
             raise MTM4FError(f"No training item has modality {name!r}; choose modalities that the training rows cover.")
-        values = np.where(available[:, None], standardise(np.nan_to_num(modality.features), reference), 0.0)
+        values = np.where(available[:, None], standardise(np.nan_to_num(modality.features), rows), 0.0)
         features[name] = torch.as_tensor(values, dtype=torch.float32)
         masks[name] = torch.as_tensor(available)
     return ItemInputs(features, masks)

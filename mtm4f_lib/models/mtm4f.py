@@ -16,6 +16,8 @@ central branch.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import numpy as np
 import torch
 from torch import nn
@@ -50,6 +52,7 @@ class MTM4F(nn.Module):
         user_features: torch.Tensor | None = None,
         liked: torch.Tensor | None = None,
         served: torch.Tensor | None = None,
+        test_items: ItemInputs | None = None,
     ):
         super().__init__()
         if (user_features is None) != (config.user_features is None):
@@ -62,6 +65,7 @@ class MTM4F(nn.Module):
         self.config = config
         self.tasks = config.tasks
         self.items = items
+        self.test_items = test_items
         served = torch.arange(items.n_items) if served is None else torch.as_tensor(served, dtype=torch.long)
         if len(served) != items.n_items:
             raise MTM4FError(f"served lists {len(served)} items but the item inputs hold {items.n_items}.")
@@ -94,12 +98,15 @@ class MTM4F(nn.Module):
         config: ModelConfig,
         user_features: np.ndarray | None = None,
         served_items: np.ndarray | None = None,
+        test_dataset: MultiModalDataset | None = None,
     ) -> MTM4F:
         """Build inputs, item graph and rating-mean start from ``train_rows`` only.
 
         ``served_items`` (item ids; default all) are the items the model can score: the item side
         runs over them alone, and the item graph keeps the edges among them. It must hold every
-        item of ``train_rows``.
+        item of ``train_rows``. ``test_dataset`` is another view of the same dataset whose item
+        inputs (standardised with the training statistics) the test reads, inside :meth:`test_inputs`:
+        the complete test set of the missing-modality protocol.
         """
         train_rows = np.asarray(train_rows)
         if len(train_rows) == 0:
@@ -127,12 +134,26 @@ class MTM4F(nn.Module):
             user_inputs(user_features, dataset.n_users),
             liked,
             served,
+            None if test_dataset is None else item_inputs(test_dataset, config.modalities, train_rows, reference=dataset).take(served),
         )
 
     def _apply(self, fn, recurse=True):
         """Move or cast the item inputs along with the parameters and buffers (``.to(device)``)."""
         self.items = self.items.map(fn)
+        self.test_items = None if self.test_items is None else self.test_items.map(fn)
         return super()._apply(fn, recurse)
+
+    @contextmanager
+    def test_inputs(self):
+        """Inside, the model reads the test view's item inputs (when it was built with one)."""
+        if self.test_items is None:
+            yield self
+            return
+        training_items, self.items = self.items, self.test_items
+        try:
+            yield self
+        finally:
+            self.items = training_items
 
     def _local(self, items: torch.Tensor) -> torch.Tensor:
         """Item ids -> rows of the served items; an error for an item the model does not serve."""

@@ -22,10 +22,20 @@ def test_key_names_every_field():
     assert len({spec.key, *(s.key for s in changed)}) == 4
 
 
+def test_keys_of_the_stored_grids_stay_what_they_were():
+    """The committed Table 1 run (AMSV, CNet_fuse, seed 0, paper profile) keeps its key: fields added later stay out of it at their defaults."""
+    from mtm4f_lib.data import TASKS
+    from mtm4f_lib.experiments import get_profile
+
+    spec = RunSpec("ml100k", ModelConfig(modalities="AMSV", tasks=TASKS, fusion="fuse", multitask="sp"), get_profile("paper").train_config(0))
+    assert spec.key == "6e636e12e6be7a6eba51"
+    assert replace(spec, model=replace(spec.model, missing="mean")).key != spec.key
+
+
 def test_device_enters_the_key_only_off_the_cpu():
     spec = RunSpec("synthetic", MODEL, TRAIN)
     fields = json.loads(json.dumps(runs.asdict(spec)))
-    del fields["train"]["device"]
+    del fields["train"]["device"], fields["missing"], fields["model"]["missing"]
     text = json.dumps({"results_version": runs.RESULTS_VERSION, **fields}, sort_keys=True)
     assert spec.key == runs.hashlib.sha256(text.encode()).hexdigest()[:20]
     assert replace(spec, train=replace(TRAIN, device="cuda")).key not in (spec.key, replace(spec, train=replace(TRAIN, device="cuda:1")).key)
