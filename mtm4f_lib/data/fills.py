@@ -1,4 +1,4 @@
-"""Training-free fills of hidden modalities (baselines of the missing-modality tables).
+"""Fills of hidden modalities before the model sees them (baselines of the missing-modality tables).
 
 Each fill takes the training view (hidden modalities unavailable), fills the hidden movies' rows of
 the given modalities from what the training view shows, and marks them available, so the model reads
@@ -7,7 +7,9 @@ the filled vector as if it were real:
 * ``mean``: the mean vector of the training movies that have the modality;
 * ``propagate``: item-graph feature propagation (Malitesta et al., CIKM 2024): the features diffuse
   over the symmetric-normalised co-rating graph of the training rows for ``steps`` rounds, the
-  observed rows clamped to their values after each round; a movie no path reaches gets the mean.
+  observed rows clamped to their values after each round; a movie no path reaches gets the mean;
+* ``regressor``: a cross-modal MLP (scikit-learn, 64 hidden units, seeded) from the modalities every
+  served movie has to the missing one, fitted on the training movies that have both.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import torch
 from ..errors import check_choice
 from .container import MultiModalDataset
 
-FILLS = ("mean", "propagate")
+FILLS = ("mean", "propagate", "regressor")
 
 
 def _mean_fill(features: np.ndarray, known: np.ndarray, reference: np.ndarray) -> np.ndarray:
@@ -47,8 +49,20 @@ def _propagate(features: np.ndarray, known: np.ndarray, reference: np.ndarray, e
     return out
 
 
+def _regress(features: np.ndarray, known: np.ndarray, reference: np.ndarray, inputs: np.ndarray, seed: int) -> np.ndarray:
+    from sklearn.neural_network import MLPRegressor
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    model = make_pipeline(StandardScaler(), MLPRegressor(hidden_layer_sizes=(64,), max_iter=300, early_stopping=True, random_state=seed))
+    model.fit(inputs[reference], features[reference])
+    out = features.copy()
+    out[~known] = model.predict(inputs[~known])
+    return out
+
+
 def fill_hidden(
-    dataset: MultiModalDataset, modalities, method: str, train_rows: np.ndarray, served: np.ndarray, steps: int = 10, k: int = 10
+    dataset: MultiModalDataset, modalities, method: str, train_rows: np.ndarray, served: np.ndarray, steps: int = 10, k: int = 10, seed: int = 0
 ) -> MultiModalDataset:
     """The view with every served movie that lacks one of ``modalities`` filled by ``method`` and marked available."""
     from ..models.item_graph import corating_graph
@@ -59,10 +73,19 @@ def fill_hidden(
     in_scope = np.zeros(dataset.n_items, dtype=bool)
     in_scope[served] = True
     edges = corating_graph(dataset, train_rows, k) if method == "propagate" else None
+    complete = [m for m in modalities if dataset.modalities[m].available[served].all()]
+    inputs = np.concatenate([np.nan_to_num(dataset.modalities[m].features) for m in complete], axis=1) if complete else None
     for name in modalities:
         entry = dataset.modalities[name]
         known = entry.available.copy()
+        if known[served].all():
+            continue
         reference = known & trained
-        filled = _mean_fill(entry.features, known, reference) if method == "mean" else _propagate(entry.features, known, reference, edges, steps)
+        if method == "mean":
+            filled = _mean_fill(entry.features, known, reference)
+        elif method == "propagate":
+            filled = _propagate(entry.features, known, reference, edges, steps)
+        else:
+            filled = _regress(np.nan_to_num(entry.features), known, reference, inputs, seed)
         dataset = dataset.with_features(name, filled, f"{entry.source}; {method}-filled where hidden", known | in_scope)
     return dataset

@@ -26,7 +26,7 @@ from tqdm.auto import tqdm
 from ..atomic import write_text
 from ..data import MODALITIES, MissingSetting, abbreviate, complete_modality_split, load_dataset, missing_views
 from ..data.container import MultiModalDataset, Split
-from ..data.fills import fill_hidden
+from ..data.fills import FILLS, fill_hidden
 from ..embeddings.media_folder import embeddings_id
 from ..errors import MTM4FError
 from ..models import MTM4F, ModelConfig
@@ -142,7 +142,7 @@ def train_mtm4f(
     built = []
 
     def build(ds: MultiModalDataset, rows: np.ndarray) -> MTM4F:
-        view = ds if model_config.missing == "mask" else fill_hidden(ds, model_config.modalities, model_config.missing, rows, served)
+        view = fill_hidden(ds, model_config.modalities, model_config.missing, rows, served, seed=train_config.seed) if model_config.missing in FILLS else ds
         test_view = None if test_dataset is None or test_dataset is ds else test_dataset
         built.append(MTM4F.from_dataset(view, rows, model_config, user_features, served, test_view))
         return built[-1]

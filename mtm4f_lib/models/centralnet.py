@@ -51,7 +51,8 @@ class CentralNet(nn.Module):
     def branches(self) -> tuple[str, ...]:
         return tuple(self.outputs)
 
-    def forward(self, features: dict[str, torch.Tensor], masks: dict[str, torch.Tensor] | None = None) -> dict[str, torch.Tensor]:
+    def forward(self, features: dict[str, torch.Tensor], masks: dict[str, torch.Tensor] | None = None, regularise=None) -> dict[str, torch.Tensor]:
+        """``regularise(name, depth, h)``, when given, is applied to every layer's output (name: a modality or 'central')."""
         missing = [m for m in self.modalities if m not in features]
         if missing:
             raise MTM4FError(f"CentralNet needs features for {list(self.modalities)}; missing {missing}.")
@@ -60,11 +61,15 @@ class CentralNet(nn.Module):
         fused = central = None
         for depth in range(len(self.modality_weights)):
             states = {m: self.modality_nets[m][depth](states[m]) for m in self.modalities}
+            if regularise is not None:
+                states = {m: regularise(m, depth, h) for m, h in states.items()}
             fused = sum(self.modality_weights[depth, j] * keep[m] * states[m] for j, m in enumerate(self.modalities))
             if depth > 0:
                 fused = fused + self.central_weights[depth - 1] * central
             if depth + 1 < len(self.modality_weights):
                 central = self.central_layers[depth](fused)
+                if regularise is not None:
+                    central = regularise(CENTRAL, depth, central)
         out = {CENTRAL: self.outputs[CENTRAL](fused)}
         if self.variant == "all":
             out.update({m: self.outputs[m](states[m]) for m in self.modalities})

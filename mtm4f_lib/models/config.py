@@ -20,10 +20,22 @@ TASK_LOSSES = ("mse", "native")
 RATING_OUTPUTS = ("linear", "sigmoid")
 INTERACTIONS = ("none", "dot")
 USER_HISTORIES = ("none", "liked")
-MISSING_HANDLING = ("mask", "mean", "propagate")
+MISSING_HANDLING = ("mask", "mean", "propagate", "regressor", "moddrop", "m4")
+PRIOR_KINDS = ("kmeans", "pca")
+REGULARISATIONS = ("none", "add", "mul")
+META_ORDERS = ("none", "first", "second")
 # Fields added after the grids of Tables 1-4 were run, with the value those runs had: a run key leaves
 # a field out while it holds that value, so the keys of every stored run stay what they were.
-KEYED_ONLY_OFF_DEFAULT = {"missing": "mask"}
+KEYED_ONLY_OFF_DEFAULT = {
+    "missing": "mask",
+    "modality_dropout": 0.25,
+    "prior_kind": "kmeans",
+    "prior_k": 10,
+    "regularise": "add",
+    "meta": "first",
+    "inner_lr": 0.01,
+    "recon_weight": 1.0,
+}
 
 
 def _positive(field: str, values) -> None:
@@ -67,9 +79,16 @@ class ModelConfig:
                     learns such multiplicative user-item effects poorly).
     dropout         dropout rate of every dense block and of the GAT attention.
     missing         how a modality missing from a movie reaches the model: 'mask' (zero vector and a
-                    presence mask: CentralNet leaves the branch out of the sum), or a training-free fill
-                    of the missing vectors before the model sees them: 'mean' (training mean) or
-                    'propagate' (feature propagation over the co-rating graph; see ``data.fills``).
+                    presence mask: CentralNet leaves the branch out of the sum); a fill of the missing
+                    vectors before the model sees them (see ``data.fills``): 'mean' (training mean),
+                    'propagate' (feature propagation over the co-rating graph), 'regressor' (an MLP
+                    from the always-present modalities, fitted on the training movies); 'moddrop'
+                    (mask, and in training each modality of each movie dropped with probability
+                    ``modality_dropout``); or 'm4', the paper's method (``models.missing``):
+                    reconstruction over ``prior_k`` priors ('kmeans' or 'pca' ``prior_kind``),
+                    feature regularisation ``regularise`` ('add', 'mul' or 'none') and Bayesian
+                    meta-learning ``meta`` ('first' or 'second' order, or 'none' for joint training)
+                    with inner step ``inner_lr``; ``recon_weight`` weighs the reconstruction MSE.
     """
 
     modalities: tuple[str, ...] = MODALITIES
@@ -95,6 +114,13 @@ class ModelConfig:
     rating_interaction: str = "none"
     dropout: float = 0.2
     missing: str = "mask"
+    modality_dropout: float = 0.25
+    prior_kind: str = "kmeans"
+    prior_k: int = 10
+    regularise: str = "add"
+    meta: str = "first"
+    inner_lr: float = 0.01
+    recon_weight: float = 1.0
 
     def __post_init__(self):
         set_ = lambda name, value: object.__setattr__(self, name, value)  # noqa: E731 (frozen dataclass)
@@ -118,6 +144,9 @@ class ModelConfig:
             ("rating_interaction", INTERACTIONS),
             ("user_history", USER_HISTORIES),
             ("missing", MISSING_HANDLING),
+            ("prior_kind", PRIOR_KINDS),
+            ("regularise", REGULARISATIONS),
+            ("meta", META_ORDERS),
         ):
             check_choice(f"ModelConfig.{field}", getattr(self, field), options)
         for field in ("fusion_hidden", "trunk_hidden", "private_hidden"):
@@ -128,6 +157,8 @@ class ModelConfig:
             raise MTM4FError("ModelConfig.gat_layers and user_embedding_dim must be >= 0.")
         if self.gat_layers and self.item_dim % self.gat_heads:
             raise MTM4FError(f"ModelConfig.item_dim ({self.item_dim}) must be divisible by gat_heads ({self.gat_heads}).")
+        if not 0 <= self.modality_dropout < 1 or self.prior_k < 1 or self.inner_lr < 0 or self.recon_weight < 0:
+            raise MTM4FError("ModelConfig needs 0 <= modality_dropout < 1, prior_k >= 1, inner_lr >= 0 and recon_weight >= 0.")
         if not 0 <= self.dropout < 1:
             raise MTM4FError(f"ModelConfig.dropout must lie in [0, 1), got {self.dropout}.")
 

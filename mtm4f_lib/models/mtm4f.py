@@ -21,6 +21,7 @@ from contextlib import contextmanager
 import numpy as np
 import torch
 from torch import nn
+from torch.func import functional_call
 from torch_geometric.utils import subgraph
 
 from ..data import MultiModalDataset
@@ -30,6 +31,7 @@ from .config import ModelConfig
 from .gat import ItemGAT
 from .inputs import ItemInputs, item_inputs, liked_matrix, user_inputs
 from .item_graph import item_graph
+from .missing import PriorReconstruction, Regulariser, modality_priors
 from .multitask import RatingScale, TaskObjective, multitask_net, task_output_dims
 
 
@@ -53,6 +55,7 @@ class MTM4F(nn.Module):
         liked: torch.Tensor | None = None,
         served: torch.Tensor | None = None,
         test_items: ItemInputs | None = None,
+        priors: dict[str, torch.Tensor] | None = None,
     ):
         super().__init__()
         if (user_features is None) != (config.user_features is None):
@@ -85,6 +88,7 @@ class MTM4F(nn.Module):
             if config.rating_interaction == "dot"
             else None
         )
+        self._missing_networks(config, items.dims, priors or {})
         scale = RatingScale(*rating_range, config.rating_output)
         self.objective = TaskObjective(dict(zip(config.tasks, config.task_weights)), scale, config.task_losses)
         with torch.no_grad():
@@ -135,7 +139,20 @@ class MTM4F(nn.Module):
             liked,
             served,
             None if test_dataset is None else item_inputs(test_dataset, config.modalities, train_rows, reference=dataset).take(served),
+            _priors(config, items, train_items, served) if config.missing == "m4" else None,
         )
+
+    def _missing_networks(self, config: ModelConfig, dims: dict[str, int], priors: dict[str, torch.Tensor]) -> None:
+        """f_phi_c per modality that some served movie lacks in training, f_phi_r at every regularised layer (method 'm4')."""
+        self.reconstruct = nn.ModuleDict({m: PriorReconstruction(sum(d for o, d in dims.items() if o != m) + len(dims), p) for m, p in priors.items()})
+        layers = {}
+        if config.missing == "m4" and config.regularise != "none":
+            for depth, width in enumerate(config.fusion_hidden):
+                layers.update({f"{m}_{depth}": width for m in dims})
+                if depth + 1 < len(config.fusion_hidden):
+                    layers[f"{CENTRAL}_{depth}"] = config.fusion_hidden[depth + 1]
+            layers.update({f"trunk_{depth}": width for depth, width in enumerate(config.trunk_hidden)})
+        self.regularisers = nn.ModuleDict({name: Regulariser(width, config.regularise) for name, width in layers.items()})
 
     def _apply(self, fn, recurse=True):
         """Move or cast the item inputs along with the parameters and buffers (``.to(device)``)."""
@@ -162,9 +179,46 @@ class MTM4F(nn.Module):
             raise MTM4FError("Some items are not among the model's served items; build it with served_items covering them.")
         return local
 
-    def _stacked_items(self, central_only: bool) -> tuple[list[str], torch.Tensor]:
+    def _item_inputs(self, simulate: bool = False) -> tuple[dict, dict, torch.Tensor | None, torch.Tensor]:
+        """(features, masks, reconstruction MSE, incomplete-item flags) of the served items.
+
+        Modality dropout ('moddrop') drops masks at random in training. With reconstruction networks
+        ('m4'), each modality a movie lacks is replaced by its reconstruction from the movie's other
+        modalities, and the MSE of the reconstructions of the movies that have it is returned; with
+        ``simulate`` every reconstructed modality counts as missing (the meta-test on complete rows).
+        """
+        features, masks = dict(self.items.features), dict(self.items.masks)
+        if self.config.missing == "moddrop" and self.training:
+            masks = {m: k & (torch.rand(k.shape, device=k.device) >= self.config.modality_dropout) for m, k in masks.items()}
+        incomplete = ~torch.stack(list(masks.values())).all(0)
+        if not len(self.reconstruct):
+            return features, masks, None, incomplete
+        visible = {m: (k & False) if simulate and m in self.reconstruct else k for m, k in masks.items()}
+        flags = torch.stack([visible[m].to(features[m].dtype) for m in features], dim=1)
+        errors = []
+        for m, network in self.reconstruct.items():
+            context = torch.cat([features[o] * visible[o].unsqueeze(1) for o in features if o != m] + [flags], dim=1)
+            rebuilt = network(context)
+            errors.append(((rebuilt - features[m]) ** 2)[masks[m]].mean())
+            features[m] = torch.where(visible[m].unsqueeze(1), features[m], rebuilt)
+            masks[m] = torch.ones_like(masks[m])
+        return features, masks, torch.stack(errors).mean(), incomplete | simulate
+
+    def _regularise(self, flags: torch.Tensor):
+        """``regularise(name, depth, h)`` for the networks: f_phi_r on the flagged rows (items, or rows of the trunk), None without regularisers."""
+        if not len(self.regularisers):
+            return None
+
+        def regularise(name: str, depth: int, h: torch.Tensor) -> torch.Tensor:
+            rows = flags if name != "trunk" else self._row_flags
+            return torch.where(rows.unsqueeze(-1), self.regularisers[f"{name}_{depth}"](h), h)
+
+        return regularise
+
+    def _stacked_items(self, central_only: bool, simulate: bool = False) -> tuple[list[str], torch.Tensor]:
         """Branch names and their item representations stacked as [B, n_items, item_dim]."""
-        fused = self.fusion(self.items.features, self.items.masks)
+        features, masks, self._recon_error, self._incomplete = self._item_inputs(simulate)
+        fused = self.fusion(features, masks, self._regularise(self._incomplete))
         if self.gat is not None:
             fused[CENTRAL] = self.gat(fused[CENTRAL])
         names = [CENTRAL] if central_only else list(fused)
@@ -185,24 +239,67 @@ class MTM4F(nn.Module):
             parts.append(torch.sparse.mm(self.liked, central)[users])
         return torch.cat(parts, dim=1)
 
-    def _raw_outputs(self, users: torch.Tensor, items: torch.Tensor, central_only: bool) -> tuple[list[str], dict[str, torch.Tensor]]:
+    def _raw_outputs(self, users: torch.Tensor, items: torch.Tensor, central_only: bool, simulate: bool = False) -> tuple[list[str], dict[str, torch.Tensor]]:
         """Branch names and the task network's raw outputs for every (branch, row), branch-major."""
-        names, stacked = self._stacked_items(central_only)
+        names, stacked = self._stacked_items(central_only, simulate)
         user = self.user_vectors(users, stacked[0])
-        raw = self.task_net.forward_pairs(user, stacked, items)
+        self._row_flags = self._incomplete[items]
+        raw = self.task_net.forward_pairs(user, stacked, items, self._regularise(self._incomplete))
         if self.interaction is not None:
             raw["rating"] = raw["rating"] + (self.interaction["user"](user) * self.interaction["item"](stacked)[:, items]).sum(-1)
         return names, {t: y.reshape(-1, *y.shape[2:]) for t, y in raw.items()}
 
-    def loss(self, users: torch.Tensor, items: torch.Tensor, labels: dict[str, torch.Tensor]) -> torch.Tensor:
-        """Sum over branches of the alpha-weighted task losses, each a mean over the branch's valid rows."""
-        items = self._local(items)
-        names, raw = self._raw_outputs(users, items, central_only=False)
+    def forward(self, users: torch.Tensor, items: torch.Tensor, labels: dict[str, torch.Tensor], simulate: bool = False) -> torch.Tensor:
+        """The training objective on rows of served items (local indices): the sum over branches of the
+        alpha-weighted task losses, each a mean over the branch's valid rows, plus ``recon_weight`` x the
+        reconstruction MSE when the model reconstructs modalities."""
+        names, raw = self._raw_outputs(users, items, central_only=False, simulate=simulate)
         valid = torch.stack([torch.ones_like(items, dtype=torch.bool) if b == CENTRAL else self.items.masks[b][items] for b in names]).float()
+        if len(self.reconstruct):  # a reconstructed modality is valid for its branch
+            valid = torch.ones_like(valid)
         weights = (valid / valid.sum(dim=1, keepdim=True).clamp_min(1.0)).reshape(-1)
         repeated = {t: y.repeat(len(names), *([1] * (y.ndim - 1))) for t, y in labels.items()}
-        return self.objective(raw, repeated, weights)[0]
+        task = self.objective(raw, repeated, weights)[0]
+        return task if self._recon_error is None else task + self.config.recon_weight * self._recon_error
+
+    def loss(self, users: torch.Tensor, items: torch.Tensor, labels: dict[str, torch.Tensor]) -> torch.Tensor:
+        """The objective of :meth:`forward`; for method 'm4' with meta-learning, one Bayesian meta step (paper 5.5).
+
+        Meta-train: the task loss on the batch's rows of movies that lack a modality, with theta (the
+        main network) and phi (reconstruction and regularisation). An inner step adapts theta:
+        theta' = theta - inner_lr * grad (second order keeps the graph of that gradient). Meta-test:
+        the adapted network on the batch's complete rows with their reconstructed modalities treated
+        as missing: task loss plus reconstruction MSE against the true features. The loop's one Adam
+        step then updates theta and phi on the sum.
+        """
+        items = self._local(items)
+        incomplete = self._incomplete_rows(items)
+        if self.config.missing != "m4" or self.config.meta == "none" or incomplete is None:
+            return self(users, items, labels)
+        take = lambda rows: (users[rows], items[rows], {t: y[rows] for t, y in labels.items()})  # noqa: E731
+        inner = self(*take(incomplete))
+        main = {n: p for n, p in self.named_parameters() if p.requires_grad and not n.startswith(("reconstruct.", "regularisers."))}
+        second = self.config.meta == "second"
+        grads = torch.autograd.grad(inner, list(main.values()), create_graph=second, retain_graph=True, allow_unused=True)
+        adapted = {n: p - self.config.inner_lr * (g if second else g.detach()) for (n, p), g in zip(main.items(), grads) if g is not None}
+        outer = functional_call(self, adapted, take(~incomplete), {"simulate": True})
+        return inner + outer
+
+    def _incomplete_rows(self, items: torch.Tensor) -> torch.Tensor | None:
+        """Rows whose movie lacks a modality the model reconstructs; None unless the batch has both kinds of row."""
+        if not len(self.reconstruct):
+            return None
+        rows = ~torch.stack([self.items.masks[m][items] for m in self.reconstruct]).all(0)
+        return rows if rows.any() and not rows.all() else None
 
     def predict(self, users: torch.Tensor, items: torch.Tensor) -> dict[str, torch.Tensor]:
         """Task predictions of the central branch: rating, genre/gender probabilities, age-group probabilities."""
         return self.objective.predictions(self._raw_outputs(users, self._local(items), central_only=True)[1])
+
+
+def _priors(config: ModelConfig, items: ItemInputs, train_items: np.ndarray, served: torch.Tensor) -> dict[str, torch.Tensor]:
+    """Priors of every modality that some served movie lacks, from the training movies that have it (standardised inputs)."""
+    trained = torch.zeros(items.n_items, dtype=torch.bool)
+    trained[torch.as_tensor(train_items)] = True
+    lacking = [m for m in items.modalities if not items.masks[m][served].all()]
+    return {m: torch.as_tensor(modality_priors(items.features[m][items.masks[m] & trained].numpy(), config.prior_kind, config.prior_k)) for m in lacking}

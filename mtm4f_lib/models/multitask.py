@@ -58,20 +58,26 @@ class MultiTaskNet(nn.Module):
     def forward(self, x: torch.Tensor) -> dict[str, torch.Tensor]:
         return self._from_first_layer(self.input_layer(x))
 
-    def forward_pairs(self, left: torch.Tensor, right: torch.Tensor, right_index: torch.Tensor) -> dict[str, torch.Tensor]:
+    def forward_pairs(self, left: torch.Tensor, right: torch.Tensor, right_index: torch.Tensor, regularise=None) -> dict[str, torch.Tensor]:
         """Outputs for rows ``[left[r] | right[..., right_index[r], :]]`` without building those rows.
 
         ``left`` is [n, d_l], ``right`` a table [..., m, d_r] (e.g. branches x items) and
         ``right_index`` [n] indexes its rows; the outputs are [..., n, ...]. The first layer is applied
         to the n left rows and to the m table rows, then gathered: far cheaper than on every pair.
+        ``regularise('trunk', depth, h)``, when given, is applied to every layer of the shared trunk.
         """
         weight, n_left = self.input_layer.weight, left.shape[-1]
         first_right = nn.functional.linear(right, weight[:, n_left:], self.input_layer.bias)
-        return self._from_first_layer(first_right.index_select(-2, right_index).add_(nn.functional.linear(left, weight[:, :n_left])))
+        return self._from_first_layer(first_right.index_select(-2, right_index).add_(nn.functional.linear(left, weight[:, :n_left])), regularise)
 
-    def _from_first_layer(self, first: torch.Tensor) -> dict[str, torch.Tensor]:
+    def _from_first_layer(self, first: torch.Tensor, regularise=None) -> dict[str, torch.Tensor]:
         parts = dict(zip(self.parts, self.activation(first).split(list(self.parts.values()), dim=-1)))
-        shared = self.trunk(parts["shared"])
+        if regularise is None:
+            shared = self.trunk(parts["shared"])
+        else:
+            shared = regularise("trunk", 0, parts["shared"])
+            for depth, block in enumerate(self.trunk, start=1):
+                shared = regularise("trunk", depth, block(shared))
         # Each head reads [shared | private_t]: its shared columns of every head run as one layer, and
         # no concatenated row vectors are built.
         n_shared = shared.shape[-1]
