@@ -9,6 +9,7 @@ from mtm4f_lib.errors import MTM4FError
 from mtm4f_lib.experiments import runs
 from mtm4f_lib.experiments.runs import RunSpec, RunStore, run_grid
 from mtm4f_lib.models import ModelConfig
+from mtm4f_lib.models.config import KEYED_ONLY_OFF_DEFAULT
 from mtm4f_lib.training import TrainConfig
 
 MODEL = ModelConfig(modalities="AV", fusion_hidden=(16, 8), item_dim=8, gat_heads=2, trunk_hidden=(16,), private_hidden=(4,), user_embedding_dim=4)
@@ -35,7 +36,9 @@ def test_keys_of_the_stored_grids_stay_what_they_were():
 def test_device_enters_the_key_only_off_the_cpu():
     spec = RunSpec("synthetic", MODEL, TRAIN)
     fields = json.loads(json.dumps(runs.asdict(spec)))
-    del fields["train"]["device"], fields["missing"], fields["model"]["missing"]
+    del fields["train"]["device"], fields["missing"]
+    for name in KEYED_ONLY_OFF_DEFAULT:
+        del fields["model"][name]
     text = json.dumps({"results_version": runs.RESULTS_VERSION, **fields}, sort_keys=True)
     assert spec.key == runs.hashlib.sha256(text.encode()).hexdigest()[:20]
     assert replace(spec, train=replace(TRAIN, device="cuda")).key not in (spec.key, replace(spec, train=replace(TRAIN, device="cuda:1")).key)
