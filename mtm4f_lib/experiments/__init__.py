@@ -3,7 +3,7 @@
 from . import table_fusion, table_multitask
 from .grid_tables import Column, GridTable, make_table
 from .profiles import PROFILES, Profile, get_profile
-from .registry import TABLES, TableDef, find_column, get_table, table_in
+from .registry import TABLES, TableDef, find_column, get_table, table_in, tables_in
 from .runs import RunSpec, RunStore, prepared_dataset, run_grid, train_mtm4f, train_spec
 
 __all__ = [
@@ -23,6 +23,7 @@ __all__ = [
     "run_grid",
     "table_fusion",
     "table_in",
+    "tables_in",
     "table_multitask",
     "train_mtm4f",
     "train_spec",

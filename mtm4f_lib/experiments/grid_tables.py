@@ -148,12 +148,12 @@ def summary_from_metrics(specs, path: Path) -> list[dict]:
         raise MTM4FError(f"No metrics file {path} to rebuild the table from; run the grid instead (without --from-metrics).")
     stored = {run["key"]: run for run in json.loads(Path(path).read_text())["runs"]}
     wanted = [(cell, spec) for cell, runs in specs.items() for spec in runs]
-    missing = [f"{cell[0]}/{cell[1]} seed {spec.train.seed}" for cell, spec in wanted if spec.key not in stored]
+    missing = [f"{'/'.join(map(str, cell))} seed {spec.train.seed}" for cell, spec in wanted if spec.key not in stored]
     if missing:
         raise MTM4FError(
             f"{path} lacks {len(missing)} run(s) of this grid (e.g. {missing[:3]}); their configs changed or they were never run. Run the grid instead."
         )
-    return [{**stored[spec.key], "subset": cell[0], "column": cell[1], "model": asdict(spec.model), "train": asdict(spec.train)} for cell, spec in wanted]
+    return [{**stored[spec.key], "model": asdict(spec.model), "train": asdict(spec.train)} for _, spec in wanted]
 
 
 def grid_table(number: int, dataset: MultiModalDataset, columns, profile: Profile, summary: list[dict]) -> GridTable:

@@ -1,4 +1,9 @@
-"""The two run profiles: ``quick`` (CI-sized: a few subsets, few epochs, one seed) and ``paper``."""
+"""The two run profiles: ``quick`` (CI-sized: a few subsets, few epochs, one seed) and ``paper``.
+
+For Tables 5-10 a profile also names the missing rates (chi), the methods, the repeats and how many
+rows of each table it runs; the paper profile runs every cell with every method over five repeats
+(a long grid: a GPU's job, or the CPU in slices with ``--missing-methods`` and ``--seeds``).
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,7 @@ from dataclasses import dataclass
 
 from ..errors import check_choice
 from ..training import TrainConfig
-from .paper_values import ROWS
+from .paper_values import MISSING_RATES, ROWS
 
 
 @dataclass(frozen=True)
@@ -20,14 +25,26 @@ class Profile:
     max_epochs: int
     patience: int
     device: str = "cpu"
+    missing_rates: tuple[float, ...] = MISSING_RATES  # Tables 5-10: chi, the columns
+    missing_methods: tuple[str, ...] = ("m4", "drop", "mean")  # the method and the baselines run beside it
+    missing_repeats: tuple[int, ...] = (0,)  # mask seed = model seed of each repeat
+    missing_rows: int | None = None  # the first rows of each of Tables 5-10 (None: all)
 
     def train_config(self, seed: int) -> TrainConfig:
         return TrainConfig(seed=seed, max_epochs=self.max_epochs, patience=self.patience, device=self.device)
 
 
 PROFILES = {
-    "quick": Profile("quick", ("AMSV", "SV", "M"), (0,), max_epochs=6, patience=2),
-    "paper": Profile("paper", ROWS, (0, 1, 2), max_epochs=60, patience=4),
+    "quick": Profile("quick", ("AMSV", "SV", "M"), (0,), max_epochs=6, patience=2, missing_rates=(50, 90), missing_rows=1),
+    "paper": Profile(
+        "paper",
+        ROWS,
+        (0, 1, 2),
+        max_epochs=60,
+        patience=4,
+        missing_repeats=(0, 1, 2, 3, 4),
+        missing_methods=("m4", "drop", "mask", "mean", "moddrop", "regressor", "propagate", "m4_nometa", "m4_noreg"),
+    ),  # fmt: skip
 }
 
 

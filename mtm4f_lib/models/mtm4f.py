@@ -146,7 +146,7 @@ class MTM4F(nn.Module):
         """f_phi_c per modality that some served movie lacks in training, f_phi_r at every regularised layer (method 'm4')."""
         self.reconstruct = nn.ModuleDict({m: PriorReconstruction(sum(d for o, d in dims.items() if o != m) + len(dims), p) for m, p in priors.items()})
         layers = {}
-        if config.missing == "m4" and config.regularise != "none":
+        if config.missing == "m4" and config.regularise != "none" and priors:  # only when some movie lacks a modality
             for depth, width in enumerate(config.fusion_hidden):
                 layers.update({f"{m}_{depth}": width for m in dims})
                 if depth + 1 < len(config.fusion_hidden):
@@ -206,8 +206,8 @@ class MTM4F(nn.Module):
 
     def _regularise(self, flags: torch.Tensor):
         """``regularise(name, depth, h)`` for the networks: f_phi_r on the flagged rows (items, or rows of the trunk), None without regularisers."""
-        if not len(self.regularisers):
-            return None
+        if not len(self.regularisers) or not bool(flags.any()):
+            return None  # no flagged row: the networks run clean and draw no noise
 
         def regularise(name: str, depth: int, h: torch.Tensor) -> torch.Tensor:
             rows = flags if name != "trunk" else self._row_flags

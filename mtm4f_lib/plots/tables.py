@@ -24,3 +24,20 @@ def rmse_comparison_figure(ours: pd.DataFrame, paper: pd.DataFrame, title: str):
     ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1))
     fig.tight_layout()
     return fig
+
+
+def missing_rate_figure(cells: pd.DataFrame, complete_rmse: float, title: str):
+    """Test RMSE against chi, one line per method (mean over the table's rows), the complete-modality RMSE as a reference line."""
+    fig, ax = plt.subplots(figsize=(6.5, 4))
+    lines = cells[cells["method"] != "complete"].groupby(["method", "chi"], sort=False)["mean"].mean().unstack("chi")
+    for (method, row), colour in zip(lines.iterrows(), plt.get_cmap("tab10").colors):
+        ax.plot(row.index, row.to_numpy(), marker="o", color=colour, label=method, lw=2.5 if method == "m4" else 1.2)
+    if np.isfinite(complete_rmse):
+        ax.axhline(complete_rmse, color="0.3", ls="--", lw=1, label="complete modalities")
+    ax.set_xlabel("chi: % of training movies that keep a hidden modality")
+    ax.set_ylabel("test RMSE (lower is better)")
+    ax.set_title(title, fontsize=10)
+    ax.grid(color="0.9")
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig
