@@ -1,8 +1,9 @@
 """ipywidgets modality toggles over pure library functions, testable headless.
 
 ``ModalityToggles(compute)`` shows one checkbox per modality; whenever the ticked set changes it
-calls ``compute(modalities)`` and shows what it returns. Set ``toggles.checkboxes[name].value`` in a
-test and read ``toggles.result``.
+calls ``compute(modalities)`` and shows what it returns. ``controls`` adds named widgets (e.g. a
+slider of missing rates) whose values go to ``compute`` as keyword arguments. Set
+``toggles.checkboxes[name].value`` (or ``toggles.controls[name].value``) in a test and read ``toggles.result``.
 """
 
 from __future__ import annotations
@@ -16,14 +17,16 @@ from .data.modalities import MODALITIES
 
 
 class ModalityToggles:
-    def __init__(self, compute: Callable[[tuple[str, ...]], object], initial=MODALITIES, description: str = "Modalities:"):
+    def __init__(self, compute: Callable[..., object], initial=MODALITIES, description: str = "Modalities:", controls: dict | None = None):
         self.compute = compute
         self.checkboxes = {m: widgets.Checkbox(value=m in initial, description=m, indent=False, layout=widgets.Layout(width="110px")) for m in MODALITIES}
+        self.controls = dict(controls or {})
         self.output = widgets.Output()
         self.result = None
-        for box in self.checkboxes.values():
+        for box in (*self.checkboxes.values(), *self.controls.values()):
             box.observe(self._update, names="value")
-        self.widget = widgets.VBox([widgets.HBox([widgets.Label(description), *self.checkboxes.values()]), self.output])
+        rows = [widgets.HBox([widgets.Label(description), *self.checkboxes.values()]), *self.controls.values(), self.output]
+        self.widget = widgets.VBox(rows)
         self._update()
 
     @property
@@ -33,7 +36,7 @@ class ModalityToggles:
     def _update(self, _change=None) -> None:
         """Recompute and replace the shown result; the output widget's state is set in the kernel, so
         nothing depends on a front end capturing messages (a headless run has none)."""
-        self.result = self.compute(self.selected) if self.selected else None
+        self.result = self.compute(self.selected, **{name: box.value for name, box in self.controls.items()}) if self.selected else None
         self.output.outputs = ()
         self.output.append_display_data(self.result if self.result is not None else "Tick at least one modality.")
 

@@ -254,36 +254,55 @@ class MTM4F(nn.Module):
         alpha-weighted task losses, each a mean over the branch's valid rows, plus ``recon_weight`` x the
         reconstruction MSE when the model reconstructs modalities."""
         names, raw = self._raw_outputs(users, items, central_only=False, simulate=simulate)
+        task = self._task_loss(names, raw, items, labels)
+        return task if self._recon_error is None else task + self.config.recon_weight * self._recon_error
+
+    def _task_loss(self, names: list[str], raw: dict[str, torch.Tensor], items: torch.Tensor, labels: dict[str, torch.Tensor], rows=None) -> torch.Tensor:
+        """The weighted task loss of the raw outputs (branch-major), over all rows or the ``rows`` mask."""
+        if rows is not None:
+            raw = {t: y.reshape(len(names), len(items), *y.shape[1:])[:, rows].reshape(-1, *y.shape[1:]) for t, y in raw.items()}
+            items, labels = items[rows], {t: y[rows] for t, y in labels.items()}
         valid = torch.stack([torch.ones_like(items, dtype=torch.bool) if b == CENTRAL else self.items.masks[b][items] for b in names]).float()
         if len(self.reconstruct):  # a reconstructed modality is valid for its branch
             valid = torch.ones_like(valid)
         weights = (valid / valid.sum(dim=1, keepdim=True).clamp_min(1.0)).reshape(-1)
         repeated = {t: y.repeat(len(names), *([1] * (y.ndim - 1))) for t, y in labels.items()}
-        task = self.objective(raw, repeated, weights)[0]
-        return task if self._recon_error is None else task + self.config.recon_weight * self._recon_error
+        return self.objective(raw, repeated, weights)[0]
 
     def loss(self, users: torch.Tensor, items: torch.Tensor, labels: dict[str, torch.Tensor]) -> torch.Tensor:
-        """The objective of :meth:`forward`; for method 'm4' with meta-learning, one Bayesian meta step (paper 5.5).
+        """The objective of :meth:`forward`; for method 'm4' with meta-learning, plus one Bayesian meta step (paper 5.5).
 
-        Meta-train: the task loss on the batch's rows of movies that lack a modality, with theta (the
-        main network) and phi (reconstruction and regularisation). An inner step adapts theta:
-        theta' = theta - inner_lr * grad (second order keeps the graph of that gradient). Meta-test:
-        the adapted network on the batch's complete rows with their reconstructed modalities treated
-        as missing: task loss plus reconstruction MSE against the true features. The loop's one Adam
-        step then updates theta and phi on the sum.
+        The training loss is the objective over the whole batch (complete rows with their own vectors,
+        the others with their reconstructions). Meta-train: the task loss on the batch's rows of movies
+        that lack a modality, with theta (the main network) and phi (reconstruction and regularisation);
+        an inner step adapts theta: theta' = theta - inner_lr * grad (second order keeps the graph of
+        that gradient). Meta-test: the adapted network on the batch's complete rows with their
+        reconstructed modalities treated as missing: task loss plus reconstruction MSE against the true
+        features. The loop's one Adam step then updates theta and phi on training + meta-test loss.
         """
         items = self._local(items)
-        incomplete = self._incomplete_rows(items)
-        if self.config.missing != "m4" or self.config.meta == "none" or incomplete is None:
+        step = self.meta_step(users, items, labels) if self.config.missing == "m4" and self.config.meta != "none" else None
+        if step is None:
             return self(users, items, labels)
-        take = lambda rows: (users[rows], items[rows], {t: y[rows] for t, y in labels.items()})  # noqa: E731
-        inner = self(*take(incomplete))
+        train, adapted, complete = step
+        return train + functional_call(self, adapted, complete, {"simulate": True})
+
+    def meta_step(self, users: torch.Tensor, items: torch.Tensor, labels: dict[str, torch.Tensor]):
+        """(training loss, adapted main parameters theta', the complete rows as arguments of :meth:`forward`) of one
+        meta step on rows of served items (local indices); None when the batch lacks either kind of row.
+        One pass over the item side serves the training loss and the meta-train loss."""
+        incomplete = self._incomplete_rows(items)
+        if incomplete is None:
+            return None
+        names, raw = self._raw_outputs(users, items, central_only=False)
+        train = self._task_loss(names, raw, items, labels) + self.config.recon_weight * self._recon_error
+        inner = self._task_loss(names, raw, items, labels, incomplete)
         main = {n: p for n, p in self.named_parameters() if p.requires_grad and not n.startswith(("reconstruct.", "regularisers."))}
         second = self.config.meta == "second"
         grads = torch.autograd.grad(inner, list(main.values()), create_graph=second, retain_graph=True, allow_unused=True)
         adapted = {n: p - self.config.inner_lr * (g if second else g.detach()) for (n, p), g in zip(main.items(), grads) if g is not None}
-        outer = functional_call(self, adapted, take(~incomplete), {"simulate": True})
-        return inner + outer
+        rows = ~incomplete
+        return train, adapted, (users[rows], items[rows], {t: y[rows] for t, y in labels.items()})
 
     def _incomplete_rows(self, items: torch.Tensor) -> torch.Tensor | None:
         """Rows whose movie lacks a modality the model reconstructs; None unless the batch has both kinds of row."""

@@ -41,3 +41,25 @@ def missing_rate_figure(cells: pd.DataFrame, complete_rmse: float, title: str):
     ax.legend(fontsize=8)
     fig.tight_layout()
     return fig
+
+
+def prior_cloud_figure(cloud: np.ndarray, priors: np.ndarray, title: str):
+    """The movies' vectors of one modality (grey) and its priors (red), in the 2-d projection."""
+    fig, ax = plt.subplots(figsize=(5.5, 4.5))
+    ax.scatter(cloud[:, 0], cloud[:, 1], s=6, color="0.6", alpha=0.6, label="training movies with the modality")
+    ax.scatter(priors[:, 0], priors[:, 1], s=90, marker="*", color="tab:red", label="priors")
+    ax.set(xlabel="PC 1", ylabel="PC 2", title=title)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def reconstruction_figure(frame: pd.DataFrame, title: str):
+    """A movie's true and reconstructed vector, feature by feature."""
+    fig, ax = plt.subplots(figsize=(7, 3.2))
+    ax.plot(frame.index, frame["true"], lw=1.2, label="true (hidden in training)")
+    ax.plot(frame.index, frame["reconstructed"], lw=1.2, label="reconstructed from the other modalities")
+    ax.set(xlabel="feature", ylabel="standardised value", title=f"{title} (cosine {frame.attrs.get('cosine', float('nan')):.2f})")
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig
