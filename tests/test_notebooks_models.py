@@ -1,11 +1,18 @@
-"""Notebooks 03 (fusion, Tables 1-2) and 04 (multi-task, Tables 3-4) in the quick reproduce for both datasets."""
+"""Notebooks 03 (fusion, Tables 1-2), 04 (multi-task, Tables 3-4) and 05 (missing modalities, Tables 5-10) in the quick
+reproduce for both datasets; notebook 05's parameters."""
 
 import json
+import os
+import subprocess
+import sys
 
 import pandas as pd
 import pytest
 
+from mtm4f_lib.errors import MTM4FError
 from mtm4f_lib.experiments.profiles import get_profile
+from mtm4f_lib.notebooks import run_notebook
+from mtm4f_lib.paths import REPO
 
 QUICK = get_profile("quick")
 
@@ -54,3 +61,46 @@ def test_notebook_04_writes_the_multitask_table(dataset, quick_outputs):
     assert metrics.loc["genre_f1", "SP-MT (AMSV)"] > metrics.loc["genre_f1", "input-free baseline"]
     for figure in ("figure4_fs_mt", "figure5_sp_mt", "training_curve_sp_mt"):
         assert (folder / "figures" / f"{figure}_{dataset}.png").stat().st_size > 10_000
+
+
+@pytest.mark.notebook
+@pytest.mark.parametrize("dataset", ["ml100k", "mmtf"])
+def test_notebook_05_writes_the_missing_modality_tables(dataset, quick_outputs):
+    folder = quick_outputs / "quick"
+    for number in {"ml100k": (5, 6, 7), "mmtf": (8, 9, 10)}[dataset]:
+        table = pd.read_csv(folder / "tables" / f"table{number}_{dataset}.csv")
+        assert len(table) == QUICK.missing_rows and (table[[f"{chi:g}% n" for chi in QUICK.missing_rates]] == 1).all().all()
+        assert table[[f"{chi:g}% mean" for chi in QUICK.missing_rates]].stack().between(0.7, 1.3).all() and table["paper: 90%"].notna().all()
+        methods = pd.read_csv(folder / "tables" / f"table{number}_{dataset}_methods.csv")
+        assert set(methods["method"]) == {"m4", "drop", "mean", "complete"}
+        comparison = pd.read_csv(folder / "tables" / f"table{number}_{dataset}_comparison.csv")
+        assert set(comparison["baseline"]) == {"drop", "mean"} and (comparison["pairs"] == len(QUICK.missing_rates)).all()
+        assert (folder / "figures" / f"table{number}_{dataset}.png").stat().st_size > 10_000
+    for figure in ("missing_priors", "missing_reconstruction"):
+        assert (folder / "figures" / f"{figure}_{dataset}.png").stat().st_size > 10_000
+    example = json.loads((folder / "metrics" / f"missing_{dataset}.json").read_text())
+    assert 0.7 < example["example_metrics"]["rmse"] < 1.3
+
+
+@pytest.mark.notebook
+@pytest.mark.parametrize(
+    ("parameter", "value", "message"),
+    [
+        ("missing_rates", "[0, 50]", "percentage"),
+        ("combinations", '["AX"]', "Unknown modality 'X'"),
+        ("methods", '["median"]', "Unknown missing-modality method"),
+    ],
+)
+def test_notebook_05_stops_on_bad_parameters(parameter, value, message, tmp_path):
+    with pytest.raises(MTM4FError, match=message):
+        run_notebook(REPO / "notebooks" / "05_missing.ipynb", "synthetic", "quick", tmp_path, **{parameter: value})
+
+
+@pytest.mark.notebook
+def test_notebook_05_takes_its_lists_from_the_command_line(tmp_path, monkeypatch):
+    monkeypatch.setenv("MTM4F_CACHE", str(tmp_path / "cache"))
+    command = [sys.executable, "-m", "papermill", "05_missing.ipynb", str(tmp_path / "out.ipynb"), "-p", "dataset", "synthetic", "-p", "missing_rates", "[90]",
+               "-p", "outputs_dir", str(tmp_path), "--no-progress-bar"]  # fmt: skip
+    subprocess.run(command, cwd=REPO / "notebooks", check=True, capture_output=True, env=os.environ)
+    table = pd.read_csv(tmp_path / "quick" / "tables" / "table5_synthetic.csv")
+    assert list(table.columns[2:6]) == ["90% mean", "90% std", "90% n", "paper: 90%"] and "50% mean" not in table

@@ -138,7 +138,7 @@ def run_summary(specs, records) -> list[dict]:
     return out
 
 
-def summary_from_metrics(specs, path: Path) -> list[dict]:
+def summary_from_metrics(specs, path: Path, cell_fields=("subset", "column")) -> list[dict]:
     """The per-run numbers of a metrics file written by :func:`make_table`, for exactly the grid's runs.
 
     Every spec's key must be in the file (a changed config or results version changes the key),
@@ -153,7 +153,7 @@ def summary_from_metrics(specs, path: Path) -> list[dict]:
         raise MTM4FError(
             f"{path} lacks {len(missing)} run(s) of this grid (e.g. {missing[:3]}); their configs changed or they were never run. Run the grid instead."
         )
-    return [{**stored[spec.key], "model": asdict(spec.model), "train": asdict(spec.train)} for _, spec in wanted]
+    return [{**stored[spec.key], **dict(zip(cell_fields, cell)), "model": asdict(spec.model), "train": asdict(spec.train)} for cell, spec in wanted]
 
 
 def grid_table(number: int, dataset: MultiModalDataset, columns, profile: Profile, summary: list[dict]) -> GridTable:

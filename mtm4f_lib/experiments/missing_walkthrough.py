@@ -9,13 +9,19 @@ import pandas as pd
 import torch
 from torch.func import functional_call
 
-from ..data import MODALITIES, MissingSetting, complete_modality_split, hidden_items, parse_modalities
+from ..data import MODALITIES, MissingSetting, complete_modality_split, hidden_items, missing_views, parse_modalities
 from ..data.container import MultiModalDataset
 from ..models import MTM4F
 from ..training import row_data
 from .profiles import Profile, get_profile
 from .runs import RunStore, prepared_dataset, run_grid
 from .table_missing import method_spec
+
+
+def example_views(dataset: MultiModalDataset, setting: MissingSetting):
+    """(split, training view, test view) of the complete AMSV rows under ``setting``."""
+    split = complete_modality_split(dataset, MODALITIES, verbose=False)
+    return (split, *missing_views(dataset, split, setting))
 
 
 def protocol_summary(dataset: MultiModalDataset, setting: MissingSetting) -> pd.DataFrame:
@@ -88,7 +94,8 @@ def meta_step_effect(model: MTM4F, dataset: MultiModalDataset, rows: np.ndarray)
     before = model(*complete, simulate=True)
     torch.manual_seed(1)
     after = functional_call(model, adapted, complete, {"simulate": True})
-    return pd.Series({"training loss (whole batch)": float(train), "meta-test loss with theta": float(before), "meta-test loss with theta'": float(after)})
+    losses = {"training loss (whole batch)": train, "meta-test loss with theta": before, "meta-test loss with theta'": after}
+    return pd.Series({name: float(value.detach()) for name, value in losses.items()})
 
 
 def missing_rmse(dataset: str, hidden, chi: float, method: str = "m4", profile: str | Profile = "quick", seed: int = 0, data_dir=None,
@@ -96,6 +103,8 @@ def missing_rmse(dataset: str, hidden, chi: float, method: str = "m4", profile: 
     """Test RMSE of ``method`` with ``hidden`` kept for ``chi``% of training movies: from the run store, else trained now and stored."""
     store = store or RunStore()
     ds = prepared_dataset(dataset, data_dir)
+    if len(parse_modalities(hidden)) == len(MODALITIES):
+        return pd.Series({"hidden": "all four", "test RMSE": "keep at least one modality present"})
     spec = method_spec(ds, method, "".join(m[0].upper() for m in parse_modalities(hidden)), chi, seed, get_profile(profile))
     stored = store.get(spec) is not None
     result = run_grid([spec], store, data_dir, progress=False)[spec.key]["result"]

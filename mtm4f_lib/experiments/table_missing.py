@@ -83,14 +83,42 @@ def row_label(hidden: str) -> str:
 
 
 def method_spec(dataset: MultiModalDataset, method: str, hidden: str, chi: float, repeat: int, profile: Profile, test_missing: bool = False) -> RunSpec:
-    """The run of one cell, method and repeat (mask seed = model seed = ``repeat``)."""
+    """The run of one cell, method and repeat (mask seed = model seed = ``repeat``).
+
+    'drop' reads only the always-present modalities, so its run does not depend on chi: it is keyed
+    with chi = 100 and serves every column (unless the test hides modalities too).
+    """
     chosen = METHODS[check_choice("missing-modality method", method, METHODS)]
     model = base_model(dataset)
     if chosen.drop:
         model = replace(model, modalities=tuple(m for m in MODALITIES if m not in parse_modalities(hidden)))
     model = replace(model, **chosen.model)
-    setting = MissingSetting(hidden, chi, repeat, test_missing)
+    setting = MissingSetting(hidden, 100 if chosen.drop and not test_missing else chi, repeat, test_missing)
     return RunSpec(dataset.name, model, profile.train_config(repeat), protocol="missing", missing=setting, embeddings=embeddings_id())
+
+
+def check_parameters(profile: Profile, missing_rates=None, combinations=None, methods=None) -> tuple[tuple, dict | None, tuple]:
+    """Notebook 05's parameters, checked: (rates, {number hidden: rows} or None, methods). Lists may come as
+    text (``-p missing_rates "[50, 90]"``); a chi outside (0, 100], an unknown modality or method stops with one message."""
+    import ast
+
+    def listed(value):
+        return ast.literal_eval(value) if isinstance(value, str) else value
+
+    rates = tuple(listed(missing_rates) or profile.missing_rates)
+    for chi in rates:
+        MissingSetting("A", chi)
+    rows = None
+    if combinations:
+        rows = {}
+        for combo in listed(combinations):
+            hidden = "".join(m[0].upper() for m in parse_modalities(combo))
+            MissingSetting(hidden, 50)
+            rows.setdefault(len(hidden), []).append(hidden)
+    chosen = tuple(listed(methods) or profile.missing_methods)
+    for method in chosen:
+        check_choice("missing-modality method", method, METHODS)
+    return rates, rows, chosen
 
 
 def complete_spec(dataset: MultiModalDataset, repeat: int, profile: Profile) -> RunSpec:
@@ -186,7 +214,7 @@ def make(table, profile="quick", dataset: str | None = None, data_dir=None, outp
     ds = load_dataset(dataset_name, data_dir=data_dir) if from_metrics else prepared_dataset(dataset_name, data_dir)
     specs = grid(ds, table.hidden, profile, methods, rates, rows, test_missing)
     if from_metrics:
-        summary = summary_from_metrics(specs, folder / "metrics" / f"{name}.json")
+        summary = summary_from_metrics(specs, folder / "metrics" / f"{name}.json", ("hidden", "chi", "method"))
     else:
         summary = run_summary(specs, run_grid([s for runs in specs.values() for s in runs], store, data_dir, workers, progress))
     cells = cell_numbers(summary)

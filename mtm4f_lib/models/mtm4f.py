@@ -210,8 +210,8 @@ class MTM4F(nn.Module):
             return None  # no flagged row: the networks run clean and draw no noise
 
         def regularise(name: str, depth: int, h: torch.Tensor) -> torch.Tensor:
-            rows = flags if name != "trunk" else self._row_flags
-            return torch.where(rows.unsqueeze(-1), self.regularisers[f"{name}_{depth}"](h), h)
+            index = (flags if name != "trunk" else self._row_flags).nonzero().squeeze(1)  # only the flagged rows pass through f_phi_r
+            return h.index_copy(-2, index, self.regularisers[f"{name}_{depth}"](h.index_select(-2, index)))
 
         return regularise
 
