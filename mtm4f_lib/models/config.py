@@ -34,6 +34,7 @@ KEYED_ONLY_OFF_DEFAULT = {
     "regularise": "add",
     "meta": "first",
     "inner_lr": 0.01,
+    "inner_steps": 1,
     "recon_weight": 1.0,
 }
 
@@ -88,7 +89,8 @@ class ModelConfig:
                     reconstruction over ``prior_k`` priors ('kmeans' or 'pca' ``prior_kind``),
                     feature regularisation ``regularise`` ('add', 'mul' or 'none') and Bayesian
                     meta-learning ``meta`` ('first' or 'second' order, or 'none' for joint training)
-                    with inner step ``inner_lr``; ``recon_weight`` weighs the reconstruction MSE.
+                    with ``inner_steps`` SGD steps of rate ``inner_lr``; ``recon_weight`` weighs the
+                    reconstruction MSE.
     """
 
     modalities: tuple[str, ...] = MODALITIES
@@ -120,6 +122,7 @@ class ModelConfig:
     regularise: str = "add"
     meta: str = "first"
     inner_lr: float = 0.01
+    inner_steps: int = 1
     recon_weight: float = 1.0
 
     def __post_init__(self):
@@ -157,8 +160,8 @@ class ModelConfig:
             raise MTM4FError("ModelConfig.gat_layers and user_embedding_dim must be >= 0.")
         if self.gat_layers and self.item_dim % self.gat_heads:
             raise MTM4FError(f"ModelConfig.item_dim ({self.item_dim}) must be divisible by gat_heads ({self.gat_heads}).")
-        if not 0 <= self.modality_dropout < 1 or self.prior_k < 1 or self.inner_lr < 0 or self.recon_weight < 0:
-            raise MTM4FError("ModelConfig needs 0 <= modality_dropout < 1, prior_k >= 1, inner_lr >= 0 and recon_weight >= 0.")
+        if not 0 <= self.modality_dropout < 1 or min(self.prior_k, self.inner_steps) < 1 or self.inner_lr < 0 or self.recon_weight < 0:
+            raise MTM4FError("ModelConfig needs 0 <= modality_dropout < 1, prior_k >= 1, inner_steps >= 1, inner_lr >= 0 and recon_weight >= 0.")
         if not 0 <= self.dropout < 1:
             raise MTM4FError(f"ModelConfig.dropout must lie in [0, 1), got {self.dropout}.")
 

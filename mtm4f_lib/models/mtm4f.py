@@ -297,10 +297,14 @@ class MTM4F(nn.Module):
         names, raw = self._raw_outputs(users, items, central_only=False)
         train = self._task_loss(names, raw, items, labels) + self.config.recon_weight * self._recon_error
         inner = self._task_loss(names, raw, items, labels, incomplete)
-        main = {n: p for n, p in self.named_parameters() if p.requires_grad and not n.startswith(("reconstruct.", "regularisers."))}
+        adapted = {n: p for n, p in self.named_parameters() if p.requires_grad and not n.startswith(("reconstruct.", "regularisers."))}
         second = self.config.meta == "second"
-        grads = torch.autograd.grad(inner, list(main.values()), create_graph=second, retain_graph=True, allow_unused=True)
-        adapted = {n: p - self.config.inner_lr * (g if second else g.detach()) for (n, p), g in zip(main.items(), grads) if g is not None}
+        meta_train = (users[incomplete], items[incomplete], {t: y[incomplete] for t, y in labels.items()})
+        for step in range(self.config.inner_steps):
+            if step:  # later inner steps run the adapted network on the incomplete rows again
+                inner = functional_call(self, adapted, meta_train)
+            grads = torch.autograd.grad(inner, list(adapted.values()), create_graph=second, retain_graph=True, allow_unused=True)
+            adapted = {n: p if g is None else p - self.config.inner_lr * (g if second else g.detach()) for (n, p), g in zip(adapted.items(), grads)}
         rows = ~incomplete
         return train, adapted, (users[rows], items[rows], {t: y[rows] for t, y in labels.items()})
 

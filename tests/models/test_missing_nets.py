@@ -83,10 +83,10 @@ def test_regularisation_samples_have_the_learnt_mean_and_variance():
     torch.testing.assert_close(mul(x), x)  # a new multiplicative regulariser starts at x1
 
 
-@pytest.mark.parametrize("order", ["first", "second"])
-def test_one_meta_step_changes_the_main_network_and_the_missing_modality_networks(setting, order):
+@pytest.mark.parametrize(("order", "steps"), [("first", 1), ("second", 1), ("first", 2)])
+def test_one_meta_step_changes_the_main_network_and_the_missing_modality_networks(setting, order, steps):
     split, train_view, test_view, served = setting
-    model = MTM4F.from_dataset(train_view, split.train, replace(M4, meta=order), served_items=served)
+    model = MTM4F.from_dataset(train_view, split.train, replace(M4, meta=order, inner_steps=steps), served_items=served)
     rows = row_data(train_view, split.train[:512], model.tasks)
     before = {n: p.detach().clone() for n, p in model.named_parameters()}
     optimiser = torch.optim.Adam(model.parameters(), lr=1e-2)
