@@ -76,7 +76,7 @@ def test_notebook_05_writes_the_missing_modality_tables(dataset, quick_outputs):
         comparison = pd.read_csv(folder / "tables" / f"table{number}_{dataset}_comparison.csv")
         assert set(comparison["baseline"]) == {"drop", "mean"} and (comparison["pairs"] == len(QUICK.missing_rates)).all()
         assert (folder / "figures" / f"table{number}_{dataset}.png").stat().st_size > 10_000
-    for figure in ("missing_priors", "missing_reconstruction"):
+    for figure in ("missing_priors", "missing_reconstruction", "missing_overview"):
         assert (folder / "figures" / f"{figure}_{dataset}.png").stat().st_size > 10_000
     example = json.loads((folder / "metrics" / f"missing_{dataset}.json").read_text())
     assert 0.7 < example["example_metrics"]["rmse"] < 1.3

@@ -26,9 +26,9 @@ def rmse_comparison_figure(ours: pd.DataFrame, paper: pd.DataFrame, title: str):
     return fig
 
 
-def missing_rate_figure(cells: pd.DataFrame, complete_rmse: float, title: str):
+def missing_rate_figure(cells: pd.DataFrame, complete_rmse: float, title: str, ax=None):
     """Test RMSE against chi, one line per method (mean over the table's rows), the complete-modality RMSE as a reference line."""
-    fig, ax = plt.subplots(figsize=(6.5, 4))
+    fig, ax = plt.subplots(figsize=(6.5, 4)) if ax is None else (ax.figure, ax)
     lines = cells[cells["method"] != "complete"].groupby(["method", "chi"], sort=False)["mean"].mean().unstack("chi")
     for (method, row), colour in zip(lines.iterrows(), plt.get_cmap("tab10").colors):
         ax.plot(row.index, row.to_numpy(), marker="o", color=colour, label=method, lw=2.5 if method == "m4" else 1.2)
@@ -39,6 +39,17 @@ def missing_rate_figure(cells: pd.DataFrame, complete_rmse: float, title: str):
     ax.set_title(title, fontsize=10)
     ax.grid(color="0.9")
     ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def missing_overview_figure(tables: dict[int, pd.DataFrame], title: str):
+    """One panel per number of hidden modalities (``tables``: {n hidden: cells}), as :func:`missing_rate_figure`."""
+    fig, axes = plt.subplots(1, len(tables), figsize=(5.2 * len(tables), 4), sharey=True, squeeze=False)
+    for ax, (n_hidden, cells) in zip(axes[0], tables.items()):
+        complete = cells[cells["method"] == "complete"]["mean"].mean()
+        missing_rate_figure(cells, complete, f"{n_hidden} modalit{'y' if n_hidden == 1 else 'ies'} hidden", ax=ax)
+    fig.suptitle(title, fontsize=11)
     fig.tight_layout()
     return fig
 
