@@ -110,3 +110,16 @@ def missing_rmse(dataset: str, hidden, chi: float, method: str = "m4", profile: 
     result = run_grid([spec], store, data_dir, progress=False)[spec.key]["result"]
     return pd.Series({"hidden": "+".join(parse_modalities(hidden)), "chi": chi, "method": method, "test RMSE": round(result["metrics"]["rmse"], 4),
                       "from": "run store" if stored else "trained now"})  # fmt: skip
+
+
+def missing_tables(dataset: str, profile: Profile, rates, rows: dict | None, methods, test_missing: bool = False, data_dir=None, outputs_dir=None,
+                   workers: int = 1) -> dict[int, pd.DataFrame]:  # fmt: skip
+    """Run and write the Tables 5-10 of ``dataset`` that ``rows`` asks for (all with None); {number hidden: cell numbers}."""
+    from .registry import tables_in
+
+    written = {}
+    for table in tables_in("05_missing", dataset):
+        if rows is None or table.hidden in rows:
+            written[table.hidden], _ = table.make(profile, dataset, data_dir=data_dir, outputs_dir=outputs_dir, workers=workers, methods=methods, rates=rates,
+                                                  rows=None if rows is None else rows[table.hidden], test_missing=test_missing)  # fmt: skip
+    return written
