@@ -23,13 +23,16 @@ def package_versions() -> dict[str, str]:
 
 
 def git_commit() -> str:
-    """HEAD of the repository the package runs from, '+changes' when its tracked files differ; 'unknown' outside a checkout."""
+    """HEAD of the repository the package runs from, '+changes' when its tracked files outside outputs/ differ (results are not code); 'unknown' outside a checkout."""
     if not is_checkout(REPO):
         return "unknown (not run from a git checkout)"
     try:
         head = subprocess.run(["git", "-C", str(REPO), "rev-parse", "HEAD"], capture_output=True, text=True, check=True).stdout.strip()
         dirty = subprocess.run(
-            ["git", "-C", str(REPO), "status", "--porcelain", "--untracked-files=no"], capture_output=True, text=True, check=True
+            ["git", "-C", str(REPO), "status", "--porcelain", "--untracked-files=no", "--", ".", ":(exclude)outputs"],
+            capture_output=True,
+            text=True,
+            check=True,
         ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return "unknown (git unavailable)"
