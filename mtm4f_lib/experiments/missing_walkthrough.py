@@ -9,7 +9,7 @@ import pandas as pd
 import torch
 from torch.func import functional_call
 
-from ..data import MODALITIES, MissingSetting, complete_modality_split, hidden_items, missing_views, parse_modalities
+from ..data import MODALITIES, MissingSetting, abbreviate, complete_modality_split, hidden_items, missing_views, parse_modalities
 from ..data.container import MultiModalDataset
 from ..models import MTM4F
 from ..training import row_data
@@ -105,7 +105,7 @@ def missing_rmse(dataset: str, hidden, chi: float, method: str = "m4", profile: 
     ds = prepared_dataset(dataset, data_dir)
     if len(parse_modalities(hidden)) == len(MODALITIES):
         return pd.Series({"hidden": "all four", "test RMSE": "keep at least one modality present"})
-    spec = method_spec(ds, method, "".join(m[0].upper() for m in parse_modalities(hidden)), chi, seed, get_profile(profile))
+    spec = method_spec(ds, method, abbreviate(hidden), chi, seed, get_profile(profile))
     stored = store.get(spec) is not None
     result = run_grid([spec], store, data_dir, progress=False)[spec.key]["result"]
     return pd.Series({"hidden": "+".join(parse_modalities(hidden)), "chi": chi, "method": method, "test RMSE": round(result["metrics"]["rmse"], 4),

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ..data import MODALITIES, MissingSetting, available_tasks, load_dataset, parse_modalities
+from ..data import MODALITIES, MissingSetting, abbreviate, available_tasks, load_dataset, parse_modalities
 from ..data.container import MultiModalDataset
 from ..embeddings.media_folder import embeddings_id
 from ..errors import MTM4FError, check_choice
@@ -112,7 +112,7 @@ def check_parameters(profile: Profile, missing_rates=None, combinations=None, me
     if combinations:
         rows = {}
         for combo in listed(combinations):
-            hidden = "".join(m[0].upper() for m in parse_modalities(combo))
+            hidden = abbreviate(combo)
             MissingSetting(hidden, 50)
             rows.setdefault(len(hidden), []).append(hidden)
     chosen = tuple(listed(methods) or profile.missing_methods)
