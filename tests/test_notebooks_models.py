@@ -76,6 +76,8 @@ def test_notebook_05_writes_the_missing_modality_tables(dataset, quick_outputs):
         comparison = pd.read_csv(folder / "tables" / f"table{number}_{dataset}_comparison.csv")
         assert set(comparison["baseline"]) == {"drop", "mean"} and (comparison["pairs"] == len(QUICK.missing_rates)).all()
         assert (folder / "figures" / f"table{number}_{dataset}.png").stat().st_size > 10_000
+    joined = pd.read_csv(folder / "tables" / f"missing_comparison_{dataset}.csv")
+    assert set(joined["hidden modalities"].astype(str)) == {"1", "2", "3", "all"} and set(joined["baseline"]) == {"drop", "mean"}
     for figure in ("missing_priors", "missing_reconstruction", "missing_overview"):
         assert (folder / "figures" / f"{figure}_{dataset}.png").stat().st_size > 10_000
     example = json.loads((folder / "metrics" / f"missing_{dataset}.json").read_text())

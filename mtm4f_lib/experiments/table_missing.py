@@ -11,11 +11,14 @@ Outputs per table: ``table<N>_<dataset>`` in the paper's layout (the method's me
 cell, the paper's value beside), ``table<N>_<dataset>_methods`` (every method per cell, numbers),
 ``table<N>_<dataset>_comparison`` (the method against each baseline: mean paired difference over
 cells and repeats, wins, and a paired t-test), a figure of RMSE against chi, and the metrics file
-with every run's configuration.
+with every run's configuration. Per dataset, :func:`dataset_summary` joins its three tables (whichever
+are written): ``missing_comparison_<dataset>`` (the comparison per number of hidden modalities and
+over all of them) and the figure ``missing_overview_<dataset>`` (one panel per number hidden).
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import asdict, dataclass, replace
 
 import numpy as np
@@ -28,7 +31,7 @@ from ..embeddings.media_folder import embeddings_id
 from ..errors import MTM4FError, check_choice
 from ..models import ModelConfig
 from ..paths import profile_outputs
-from ..plots.tables import missing_rate_figure
+from ..plots.tables import missing_overview_figure, missing_rate_figure
 from ..provenance import provenance
 from ..reporting import save_figure, save_metrics, save_table
 from .grid_tables import PAPER_DATASETS, summary_from_metrics
@@ -239,4 +242,37 @@ def make(table, profile="quick", dataset: str | None = None, data_dir=None, outp
     save_figure(missing_rate_figure(cells, complete, f"Table {table.number}, {dataset_name}: {table.hidden} hidden ({profile.name} profile)"), name, folder)
     save_metrics({**meta, **provenance(regenerate, profile.device), "runs from": "committed metrics" if from_metrics else "run store",
                   "runs": summary, "comparison": compared.to_dict("records"), "total_seconds": round(sum(r["seconds"] for r in summary), 1)}, name, folder)  # fmt: skip
+    dataset_summary(dataset_name, profile.name, outputs_dir, test_missing)
     return cells, summary
+
+
+def dataset_summary(dataset: str, profile: str, outputs_dir=None, test_missing: bool = False):
+    """(comparison, figure) of the dataset's Tables 5-7 or 8-10 read from their metrics files in the profile's
+    outputs, and written as ``missing_comparison_<dataset>`` and ``missing_overview_<dataset>``; None before
+    any of them is written. The comparison is :func:`comparison` per number of hidden modalities and over all."""
+    from .registry import tables_in
+
+    folder = profile_outputs(profile, outputs_dir)
+    suffix = "_test-missing" if test_missing else ""
+    found = {}
+    for table in tables_in("05_missing", dataset):
+        path = folder / "metrics" / f"table{table.number}_{dataset}{suffix}.json"
+        if path.exists():
+            found[table.number] = (table.hidden, json.loads(path.read_text()))
+    if not found:
+        return None
+    parts = [comparison(metrics["runs"]).assign(tables=str(number), hidden=str(n_hidden)) for number, (n_hidden, metrics) in found.items()]
+    pooled = [run for _, metrics in found.values() for run in metrics["runs"]]
+    parts.append(comparison(pooled).assign(tables=", ".join(map(str, found)), hidden="all"))
+    compared = pd.concat(parts, ignore_index=True).rename(columns={"hidden": "hidden modalities"})
+    compared = compared[["tables", "hidden modalities", *[c for c in compared.columns if c not in ("tables", "hidden modalities")]]]
+    repeats = sorted({r for _, metrics in found.values() for r in metrics["repeats"]})
+    meta = {"tables": list(found), "dataset": dataset, "profile": profile, "repeats": repeats, "protocol": found[next(iter(found))][1]["protocol"],
+            "metric": f"{METHOD} minus each baseline over paired (cell, repeat) runs, per number of hidden modalities and over all",
+            "defined in": __name__, "regenerate": "; ".join(m["regenerate"] for _, m in found.values())}  # fmt: skip
+    save_table(compared, f"missing_comparison_{dataset}{suffix}", folder, meta, float_format="{:.4f}")
+    cells = {n_hidden: cell_numbers(metrics["runs"]) for n_hidden, metrics in found.values()}
+    title = f"{dataset}: test RMSE against chi, Tables {', '.join(map(str, found))} ({profile} profile, repeats {repeats})"
+    figure = missing_overview_figure(cells, title)
+    save_figure(figure, f"missing_overview_{dataset}{suffix}", folder)
+    return compared, figure

@@ -37,6 +37,15 @@ def test_a_missing_table_is_written_from_its_runs(synthetic, tmp_path):
     metrics = json.loads((folder / "metrics" / "table6_synthetic.json").read_text())
     assert {r["method"] for r in metrics["runs"]} == {"m4", "drop", "mean", "complete"} and metrics["runs"][0]["missing"]["hidden"] == ["audio", "meta"]
     assert (folder / "figures" / "table6_synthetic.png").stat().st_size > 10_000
+    get_table(5).make(TINY, "synthetic", outputs_dir=tmp_path, store=store, progress=False, methods=("m4", "drop"))
+    joined = pd.read_csv(folder / "tables" / "missing_comparison_synthetic.csv")
+    assert list(zip(joined["tables"].astype(str), joined["hidden modalities"], joined["baseline"])) == [
+        ("5", "1", "drop"), ("6", "2", "drop"), ("6", "2", "mean"), ("5, 6", "all", "drop"), ("5, 6", "all", "mean")]  # fmt: skip
+    pooled = joined.set_index(["hidden modalities", "baseline"])
+    assert pooled.loc[("all", "drop"), "pairs"] == pooled.loc[("1", "drop"), "pairs"] + pooled.loc[("2", "drop"), "pairs"] == 8
+    assert pooled.loc[("all", "mean"), "mean difference"] == pytest.approx(pooled.loc[("2", "mean"), "mean difference"])
+    assert "tables: [5, 6]" in (folder / "tables" / "missing_comparison_synthetic.md").read_text().splitlines()[0]
+    assert (folder / "figures" / "missing_overview_synthetic.png").stat().st_size > 10_000
     rebuilt, _ = get_table(6).make(TINY, "synthetic", outputs_dir=tmp_path, from_metrics=True, progress=False)
     pd.testing.assert_frame_equal(rebuilt, cells)
 
