@@ -1,5 +1,5 @@
-"""Train/test protocols of the paper: complete-modality filter and validation slice (the missing-modality
-protocol is in :mod:`.missing`)."""
+"""Train/test protocols: the paper's complete-modality filter and validation slice, the official ML-100K
+folds u1..u5, and item cold start (the missing-modality protocol is in :mod:`.missing`)."""
 
 from __future__ import annotations
 
@@ -36,3 +36,30 @@ def validation_slice(split: Split, fraction: float = 0.1, seed: int = 0) -> tupl
     val = np.sort(split.train[order[:n_val]])
     train = np.sort(split.train[order[n_val:]])
     return Split(split.name, train, split.test), val
+
+
+FOLDS = (1, 2, 3, 4, 5)
+
+
+def official_fold(dataset: MultiModalDataset, fold: int, data_dir=None) -> Split:
+    """ML-100K's official split u<fold>.base / u<fold>.test (80,000 / 20,000 ratings each), read from the data folder."""
+    if dataset.name != "ml100k":
+        raise MTM4FError(f"The official folds u1..u5 are ML-100K's; dataset {dataset.name!r} has none. Use its own split or cold_start_split.")
+    if fold not in FOLDS:
+        raise MTM4FError(f"ML-100K has the official folds {list(FOLDS)}; got {fold!r}.")
+    from .files import resolve_data_dir
+    from .sources.ml100k import official_split
+
+    return official_split(resolve_data_dir(data_dir), dataset.ratings, fold)
+
+
+def cold_start_split(dataset: MultiModalDataset, fraction: float = 0.2, seed: int = 0) -> Split:
+    """Item cold start: a seeded ``fraction`` of the rated movies is held out of training entirely;
+    every rating of a held-out movie is a test row, every other rating a training row."""
+    if not 0 < fraction < 1:
+        raise MTM4FError(f"The cold-start fraction must lie strictly between 0 and 1, got {fraction}.")
+    items = dataset.ratings["item"].to_numpy()
+    rated = np.unique(items)
+    held_out = np.random.default_rng(seed).choice(rated, size=max(1, int(round(len(rated) * fraction))), replace=False)
+    cold = np.isin(items, held_out)
+    return Split(f"cold-start-{fraction:g}-s{seed}", np.flatnonzero(~cold), np.flatnonzero(cold))

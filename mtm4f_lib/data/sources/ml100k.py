@@ -73,16 +73,16 @@ def load_ml100k(data_dir: Path, audio_ivector: str = "gmm32_tv20") -> MultiModal
         }
     )
     notes["mmtf_rating_share"] = float(both[ratings["item"].to_numpy()].mean())
-    split = u1_split(data_dir, ratings)
+    split = official_split(data_dir, ratings, 1)
     return MultiModalDataset("ml100k", ratings, users, items, tuple(genre_names), genres, modalities, split, (1.0, 5.0), notes)
 
 
-def u1_split(data_dir: Path, ratings: pd.DataFrame) -> Split:
-    """The official u1.base / u1.test split as row indices into ``ratings``."""
+def official_split(data_dir: Path, ratings: pd.DataFrame, fold: int) -> Split:
+    """The official u<fold>.base / u<fold>.test split (fold 1..5) as row indices into ``ratings``."""
     position = pd.Series(np.arange(len(ratings)), index=pd.MultiIndex.from_arrays([ratings["user"] + 1, ratings["item"] + 1]))
 
     def rows(name: str) -> np.ndarray:
         part = read_ml100k_ratings(data_dir, name)
         return position.loc[list(zip(part["user_id"], part["item_id"]))].to_numpy()
 
-    return Split("u1", rows("u1.base"), rows("u1.test"))
+    return Split(f"u{fold}", rows(f"u{fold}.base"), rows(f"u{fold}.test"))

@@ -1,0 +1,46 @@
+"""Collaborative-filtering references: Surprise's models and the package's biased MF, on synthetic and real rows."""
+
+import pytest
+
+from mtm4f_lib.data import validation_slice
+from mtm4f_lib.evaluation import global_mean_rmse, rmse
+from mtm4f_lib.models.biased_mf import BiasedMF
+from mtm4f_lib.references import SURPRISE_MODELS, surprise_predictions, tune_surprise
+from mtm4f_lib.references.surprise_models import TUNING_BUDGET
+from mtm4f_lib.training import TrainConfig, train_and_evaluate
+
+MF_TRAIN = TrainConfig(max_epochs=200, patience=5, lr=5e-3, batch_size=1024)
+
+
+def test_every_reference_gets_the_same_tuning_budget():
+    assert {name: len(model.settings()) for name, model in SURPRISE_MODELS.items()} == dict.fromkeys(SURPRISE_MODELS, TUNING_BUDGET)
+
+
+@pytest.mark.parametrize("name", list(SURPRISE_MODELS))
+def test_each_surprise_model_beats_the_global_mean(synthetic, name):
+    split = synthetic.split
+    result = tune_surprise(synthetic, split, name)
+    ratings = synthetic.ratings["rating"].to_numpy()
+    assert result["rmse"] < global_mean_rmse(ratings[split.train], ratings[split.test])
+    assert len(result["trials"]) == TUNING_BUDGET and result["val_rmse"] == min(t["val_rmse"] for t in result["trials"])
+
+
+def test_biased_mf_beats_the_global_mean_and_repeats_with_its_seed(synthetic):
+    split = synthetic.split
+    runs = [
+        train_and_evaluate(synthetic, split, lambda ds, rows: BiasedMF.from_dataset(ds, rows, 16, 0.05), TrainConfig(max_epochs=30, patience=3, lr=1e-2))
+        for _ in range(2)
+    ]
+    ratings = synthetic.ratings["rating"].to_numpy()
+    assert runs[0].metrics["rmse"] < global_mean_rmse(ratings[split.train], ratings[split.test])
+    assert runs[0].metrics == runs[1].metrics
+
+
+@pytest.mark.realdata
+def test_biased_mf_matches_surprise_svd_on_u1(ml100k):
+    """The same model, objective and settings (100 factors, reg 0.08) on the same fitting rows of u1: within 0.005 RMSE."""
+    ours = train_and_evaluate(ml100k, ml100k.split, lambda ds, rows: BiasedMF.from_dataset(ds, rows, 100, 0.08), MF_TRAIN)
+    fit_split, _ = validation_slice(ml100k.split, MF_TRAIN.val_fraction, MF_TRAIN.seed)
+    (theirs,) = surprise_predictions(ml100k, fit_split.train, [ml100k.split.test], "SVD", {"n_factors": 100, "reg_all": 0.08, "n_epochs": 50})
+    surprise_rmse = rmse(theirs, ml100k.ratings["rating"].to_numpy()[ml100k.split.test], ml100k.rating_range)
+    assert ours.metrics["rmse"] < 0.94 and abs(ours.metrics["rmse"] - surprise_rmse) < 0.005
