@@ -13,7 +13,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from ..data import MultiModalDataset
+from ...data import MultiModalDataset
 
 
 class BiasedMF(nn.Module):

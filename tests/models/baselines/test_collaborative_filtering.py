@@ -4,9 +4,7 @@ import pytest
 
 from mtm4f_lib.data import validation_slice
 from mtm4f_lib.evaluation import global_mean_rmse, rmse
-from mtm4f_lib.models.biased_mf import BiasedMF
-from mtm4f_lib.references import SURPRISE_MODELS, surprise_predictions, tune_surprise
-from mtm4f_lib.references.surprise_models import TUNING_BUDGET
+from mtm4f_lib.models.baselines import SURPRISE_MODELS, TUNING_BUDGET, BiasedMF, surprise_predictions, tune_surprise
 from mtm4f_lib.training import TrainConfig, train_and_evaluate
 
 MF_TRAIN = TrainConfig(max_epochs=200, patience=5, lr=5e-3, batch_size=1024)

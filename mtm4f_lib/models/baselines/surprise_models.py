@@ -1,7 +1,7 @@
 """scikit-surprise's BaselineOnly, SVD, SVD++ and KNNBaseline, the ecosystem's standard for explicit
 ratings on MovieLens, fitted on the package's rows.
 
-Each model has a search space of ``TUNING_BUDGET`` settings (the budget every model of the package
+Each model has a search space of ``tuning.TUNING_BUDGET`` settings (the budget every model of the package
 gets): every setting is fitted on the training rows minus the seeded validation slice, the one with
 the lowest validation RMSE is kept and reads the test rows once. Surprise's estimates are clipped to
 the rating range; a movie or user unseen in training gets the parts of the estimate Surprise can
@@ -10,17 +10,15 @@ make (the biases that exist, else the global mean), which is what item cold star
 
 from __future__ import annotations
 
-import itertools
 import time
 from dataclasses import dataclass
 
 import numpy as np
 
-from ..data import MultiModalDataset, Split, validation_slice
-from ..errors import check_choice
-from ..evaluation import rmse
-
-TUNING_BUDGET = 6  # settings tried per model, ours and the references alike
+from ...data import MultiModalDataset, Split, validation_slice
+from ...errors import check_choice
+from ...evaluation import rmse
+from .tuning import settings
 
 
 @dataclass(frozen=True)
@@ -33,7 +31,7 @@ class SurpriseModel:
     seeded: bool
 
     def settings(self) -> list[dict]:
-        return [dict(zip(self.space, values)) for values in itertools.product(*self.space.values())]
+        return settings(self.space)
 
     def build(self, params: dict, seed: int):
         import surprise
