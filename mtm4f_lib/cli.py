@@ -47,7 +47,7 @@ def _reproduce(args) -> int:
 
     log = reproduce(args.profile, args.dataset, args.notebook, args.outputs_dir, args.data_dir, args.seed, args.workers)
     for entry in log:
-        tables = [f"table {t.number}" for t in TABLES.values() if t.notebook == entry["notebook"] and t.dataset == entry["dataset"]]
+        tables = [f"table {t.number}" for t in TABLES.values() if t.notebook == entry["notebook"] and entry["dataset"] in t.datasets]
         print(f"{entry['notebook']:<16} {entry['dataset']:<8} {entry['seconds']:>7.1f} s  {entry['executed']}  {', '.join(tables)}")
     folder = profile_outputs(args.profile, args.outputs_dir)
     print(f"total {sum(e['seconds'] for e in log):.1f} s; tables in {folder}/tables, figures in {folder}/figures")
@@ -72,11 +72,12 @@ def _tables(args) -> int:
     for number in args.table:
         table = get_table(number)
         options = {"methods": args.missing_methods, "rates": args.missing_rates, "test_missing": args.test_missing} if table.hidden else {}
-        numbers, summary = table.make(
-            profile, data_dir=args.data_dir, outputs_dir=args.outputs_dir, workers=args.workers, from_metrics=args.from_metrics, **options
-        )
-        print(f"Table {number} ({table.dataset}, {args.profile}): {len(summary)} runs, {sum(r['seconds'] for r in summary):.0f} s of training")
-        print((numbers.shown() if hasattr(numbers, "shown") else numbers).to_string(index=False))
+        for dataset in table.datasets:
+            numbers, summary = table.make(
+                profile, dataset, data_dir=args.data_dir, outputs_dir=args.outputs_dir, workers=args.workers, from_metrics=args.from_metrics, **options
+            )
+            print(f"Table {number} ({dataset}, {args.profile}): {len(summary)} runs, {sum(r['seconds'] for r in summary):.0f} s of training")
+            print((numbers.shown() if hasattr(numbers, "shown") else numbers).to_string(index=False))
     return 0
 
 

@@ -45,8 +45,9 @@ def grid(profile: str = "paper", data_dir=None, outputs_dir=None, workers: int =
     seconds = {}
     chosen = dataclasses.replace(get_profile(profile), device=device)
     for table in TABLES.values():
-        _, summary = table.make(chosen, data_dir=data_dir, outputs_dir=outputs_dir, workers=workers)
-        seconds[f"table{table.number}_{table.dataset}"] = round(sum(r["seconds"] for r in summary), 1)
+        for dataset in table.datasets:
+            _, summary = table.make(chosen, dataset, data_dir=data_dir, outputs_dir=outputs_dir, workers=workers)
+            seconds[f"table{table.number}_{dataset}"] = round(sum(r["seconds"] for r in summary), 1)
     return {
         "profile": profile,
         "workers": workers,

@@ -12,7 +12,7 @@ run's metrics and full configuration and the table's provenance.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -171,7 +171,10 @@ def grid_table(number: int, dataset: MultiModalDataset, columns, profile: Profil
         {"modalities": [subset_label(s) for s in profile.subsets], "train": [c[0] for c in counts], "test": [c[1] for c in counts]}, index=cells.index
     )
     paper = (
-        pd.DataFrame({c.label: [np.nan if (v := paper_value(number, s, c.name)) is None else v for s in profile.subsets] for c in columns}, index=cells.index)
+        pd.DataFrame(
+            {c.label: [np.nan if (v := paper_value(number, s, c.name, dataset.name)) is None else v for s in profile.subsets] for c in columns},
+            index=cells.index,
+        )
         if dataset.name in PAPER_DATASETS
         else pd.DataFrame(index=cells.index)
     )
@@ -192,12 +195,15 @@ def make_table(
     from_metrics: bool = False,
     defined_in: str = "",
     notebook: str = "",
+    subsets: tuple[str, ...] | None = None,
 ) -> tuple[GridTable, list[dict]]:
     """Run (or read from the store, or with ``from_metrics`` from the committed metrics) every run of the table and write it.
 
     Returns (table numbers, per-run summary). ``outputs_dir`` is the outputs root; files go to its ``<profile>/`` folder.
+    ``subsets``: the table's rows when they are not the profile's (Table 11: AMSV alone).
     """
     profile = get_profile(profile)
+    profile = replace(profile, subsets=subsets) if subsets else profile
     folder = profile_outputs(profile.name, outputs_dir)
     name = f"table{number}_{dataset_name}"
     dataset = (

@@ -10,17 +10,18 @@ from dataclasses import dataclass
 from types import ModuleType
 
 from ..errors import MTM4FError, check_choice
-from . import table_fusion, table_missing, table_multitask
+from . import table_fusion, table_missing, table_multitask, table_sota
 from .grid_tables import Column, make_table
 
 
 @dataclass(frozen=True)
 class TableDef:
-    """One paper table: its grid module (``columns_for(dataset)``, ``TITLE``), dataset and notebook;
+    """One paper table: its grid module (``columns_for(dataset)``, ``TITLE``, optionally ``SUBSETS``, the
+    rows when they are not the profile's), the datasets it is made for (one file each) and its notebook;
     ``hidden``: how many modalities Tables 5-10 hide (None for the complete-modality tables)."""
 
     number: int
-    dataset: str
+    datasets: tuple[str, ...]
     module: ModuleType
     notebook: str
     hidden: int | None = None
@@ -29,24 +30,34 @@ class TableDef:
     def title(self) -> str:
         return self.module.TITLE
 
+    def dataset_or_only(self, dataset: str | None) -> str:
+        """``dataset``, else the table's one dataset (an error for a table of several)."""
+        if dataset is None and len(self.datasets) > 1:
+            raise MTM4FError(f"Table {self.number} is made per dataset {list(self.datasets)}; name one.")
+        return dataset or self.datasets[0]
+
     def columns(self, dataset: str | None = None) -> tuple[Column, ...]:
-        return self.module.columns_for(dataset or self.dataset)
+        return self.module.columns_for(self.dataset_or_only(dataset))
 
     def make(self, profile="quick", dataset: str | None = None, **options):
-        """Run and write the table (``dataset`` may swap in 'synthetic'); options go to ``grid_tables.make_table``."""
+        """Run and write the table for one dataset ('synthetic' may stand in); options go to ``grid_tables.make_table``."""
+        dataset = self.dataset_or_only(dataset)
         if self.hidden is not None:
             return table_missing.make(self, profile, dataset, **options)
-        dataset = dataset or self.dataset
-        return make_table(self.number, dataset, self.columns(dataset), profile, defined_in=self.module.__name__, notebook=self.notebook, **options)
+        subsets = getattr(self.module, "SUBSETS", None)
+        return make_table(
+            self.number, dataset, self.columns(dataset), profile, defined_in=self.module.__name__, notebook=self.notebook, subsets=subsets, **options
+        )
 
 
 TABLES: dict[int, TableDef] = {
-    1: TableDef(1, "ml100k", table_fusion, "03_fusion"),
-    2: TableDef(2, "mmtf", table_fusion, "03_fusion"),
-    3: TableDef(3, "ml100k", table_multitask, "04_multitask"),
-    4: TableDef(4, "mmtf", table_multitask, "04_multitask"),
-    **{n: TableDef(n, "ml100k", table_missing, "05_missing", n - 4) for n in (5, 6, 7)},
-    **{n: TableDef(n, "mmtf", table_missing, "05_missing", n - 7) for n in (8, 9, 10)},
+    1: TableDef(1, ("ml100k",), table_fusion, "03_fusion"),
+    2: TableDef(2, ("mmtf",), table_fusion, "03_fusion"),
+    3: TableDef(3, ("ml100k",), table_multitask, "04_multitask"),
+    4: TableDef(4, ("mmtf",), table_multitask, "04_multitask"),
+    **{n: TableDef(n, ("ml100k",), table_missing, "05_missing", n - 4) for n in (5, 6, 7)},
+    **{n: TableDef(n, ("mmtf",), table_missing, "05_missing", n - 7) for n in (8, 9, 10)},
+    11: TableDef(11, ("ml100k", "mmtf"), table_sota, "06_sota"),
 }
 
 
@@ -61,7 +72,7 @@ def table_in(notebook: str, dataset: str) -> TableDef:
 
 def tables_in(notebook: str, dataset: str) -> list[TableDef]:
     """Every table a notebook shows for ``dataset`` ('synthetic' gets the ml100k ones)."""
-    chosen = [t for t in TABLES.values() if t.notebook == notebook and t.dataset == ("ml100k" if dataset == "synthetic" else dataset)]
+    chosen = [t for t in TABLES.values() if t.notebook == notebook and ("ml100k" if dataset == "synthetic" else dataset) in t.datasets]
     if not chosen:
         raise MTM4FError(f"Notebook {notebook} shows no table for dataset {dataset!r}.")
     return chosen

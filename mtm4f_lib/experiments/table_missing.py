@@ -190,13 +190,16 @@ def format_cell(mean: float, std: float, n: int) -> str:
     return f"{mean:.3f} (n=1)" if n == 1 else f"{mean:.3f} ± {std:.3f} (n={n})"
 
 
+COMPARISON_COLUMNS = ["baseline", "baseline label", "pairs", "method RMSE", "baseline RMSE", "mean difference", "method wins", "paired t-test p"]
+
+
 def comparison(summary: list[dict]) -> pd.DataFrame:
     """The method against each baseline over every (cell, repeat) pair both ran: mean difference
     (method - baseline; negative: the method is better), the cells the method wins, and a paired t-test."""
     runs = pd.DataFrame([r for r in summary if r["method"] != "complete"])
     wide = runs.pivot_table(index=["hidden", "chi", "repeat"], columns="method", values="rmse")
     out = []
-    for baseline in [m for m in wide.columns if m != METHOD]:
+    for baseline in [m for m in wide.columns if m != METHOD and METHOD in wide.columns]:  # a grid of baselines alone compares nothing
         pairs = wide[[METHOD, baseline]].dropna()
         if pairs.empty:
             continue
@@ -204,14 +207,14 @@ def comparison(summary: list[dict]) -> pd.DataFrame:
         p = float(stats.ttest_rel(pairs[METHOD], pairs[baseline]).pvalue) if len(pairs) > 1 and diff.std() > 0 else float("nan")
         out.append({"baseline": baseline, "baseline label": METHODS[baseline].label, "pairs": len(pairs), "method RMSE": pairs[METHOD].mean(),
                     "baseline RMSE": pairs[baseline].mean(), "mean difference": diff.mean(), "method wins": int((diff < 0).sum()), "paired t-test p": p})  # fmt: skip
-    return pd.DataFrame(out)
+    return pd.DataFrame(out, columns=COMPARISON_COLUMNS)
 
 
 def make(table, profile="quick", dataset: str | None = None, data_dir=None, outputs_dir=None, workers: int = 1, store: RunStore | None = None,
          progress: bool = True, from_metrics: bool = False, methods=None, rates=None, rows=None, test_missing: bool = False):  # fmt: skip
     """Run (or read) every run of one of Tables 5-10 and write its files; returns (cell numbers, per-run summary)."""
     profile = get_profile(profile)
-    dataset_name = dataset or table.dataset
+    dataset_name = table.dataset_or_only(dataset)
     folder = profile_outputs(profile.name, outputs_dir)
     name = f"table{table.number}_{dataset_name}" + ("_test-missing" if test_missing else "")
     ds = load_dataset(dataset_name, data_dir=data_dir) if from_metrics else prepared_dataset(dataset_name, data_dir)

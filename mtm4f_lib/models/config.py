@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from ..data import MODALITIES, TASKS, parse_modalities
 from ..errors import MTM4FError, check_choice
 
-FUSIONS = ("all", "fuse")
+FUSIONS = ("all", "fuse", "concat")
 GRAPHS = ("corating", "knn")
-GAT_KINDS = ("gat", "gatv2")
+GAT_KINDS = ("gat", "gatv2", "gcn")
 MULTITASKS = ("fs", "sp")
 TASK_LOSSES = ("mse", "native")
 RATING_OUTPUTS = ("linear", "sigmoid")
@@ -54,14 +54,15 @@ class ModelConfig:
     task_losses     'mse': the paper's MSE on every task (on probabilities for the classification
                     tasks); 'native': BCE for genre and gender, cross-entropy for age.
     fusion          CentralNet variant: 'all' (central and every modality branch enter the loss)
-                    or 'fuse' (only the central branch).
+                    or 'fuse' (only the central branch); 'concat': early fusion, the modality vectors
+                    side by side into one MLP (the paper's baselines, ``models.early_fusion``).
     fusion_hidden   widths of the hidden layers shared by the modality and central networks.
     item_dim        width of the item representation each CentralNet branch outputs.
     graph           item graph over which the GAT runs: 'corating' (training co-ratings) or 'knn'
                     (feature-space neighbours); see :mod:`mtm4f_lib.models.item_graph`.
     graph_k         neighbours per item in that graph.
-    gat, gat_layers, gat_heads   torch_geometric GATConv ('gat') or GATv2Conv ('gatv2'); 0 layers
-                    skips the GAT (and the graph).
+    gat, gat_layers, gat_heads   torch_geometric GATConv ('gat'), GATv2Conv ('gatv2') or GCNConv
+                    ('gcn', no attention heads); 0 layers skips the graph layers (and the graph).
     multitask       'fs' fully shared or 'sp' shared-private task network.
     trunk_hidden    widths of the shared trunk; ``private_hidden`` those of each private network (SP).
     user_embedding_dim  width of the learnt user embedding table (0: none).
@@ -162,6 +163,8 @@ class ModelConfig:
             raise MTM4FError(f"ModelConfig.item_dim ({self.item_dim}) must be divisible by gat_heads ({self.gat_heads}).")
         if not 0 <= self.modality_dropout < 1 or min(self.prior_k, self.inner_steps) < 1 or self.inner_lr < 0 or self.recon_weight < 0:
             raise MTM4FError("ModelConfig needs 0 <= modality_dropout < 1, prior_k >= 1, inner_steps >= 1, inner_lr >= 0 and recon_weight >= 0.")
+        if self.fusion == "concat" and self.missing == "m4":
+            raise MTM4FError("ModelConfig.missing 'm4' regularises CentralNet's layers; use fusion 'all' or 'fuse' with it, not 'concat'.")
         if not 0 <= self.dropout < 1:
             raise MTM4FError(f"ModelConfig.dropout must lie in [0, 1), got {self.dropout}.")
 

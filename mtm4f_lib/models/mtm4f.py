@@ -28,6 +28,7 @@ from ..data import MultiModalDataset
 from ..errors import MTM4FError
 from .centralnet import CENTRAL, CentralNet
 from .config import ModelConfig
+from .early_fusion import EarlyFusion
 from .gat import ItemGAT
 from .inputs import ItemInputs, item_inputs, liked_matrix, user_inputs
 from .item_graph import item_graph
@@ -75,7 +76,11 @@ class MTM4F(nn.Module):
         self.register_buffer("served_items", served, persistent=False)
         self.register_buffer("local_index", torch.full((int(served.max()) + 1,), -1, dtype=torch.long), persistent=False)
         self.local_index[served] = torch.arange(len(served))
-        self.fusion = CentralNet(items.dims, config.fusion_hidden, config.item_dim, config.fusion, config.dropout)
+        self.fusion = (
+            EarlyFusion(items.dims, config.fusion_hidden, config.item_dim, config.dropout)
+            if config.fusion == "concat"
+            else CentralNet(items.dims, config.fusion_hidden, config.item_dim, config.fusion, config.dropout)
+        )
         self.gat = ItemGAT(config.item_dim, edge_index, config.gat_layers, config.gat_heads, config.gat, config.dropout) if config.gat_layers else None
         self.user_embedding = nn.Embedding(n_users, config.user_embedding_dim) if config.user_embedding_dim else None
         self.register_buffer("user_features", user_features, persistent=False)

@@ -16,7 +16,7 @@ TINY = replace(PROFILES["quick"], max_epochs=2, patience=1, missing_rates=(50, 1
 def test_rows_follow_the_paper():
     assert row_label("AV") == "A(χ%)+M(100%)+S(100%)+V(χ%)"
     assert [get_table(n).hidden for n in range(5, 11)] == [1, 2, 3, 1, 2, 3]
-    assert {get_table(n).dataset for n in (5, 6, 7)} == {"ml100k"} and {get_table(n).dataset for n in (8, 9, 10)} == {"mmtf"}
+    assert {get_table(n).datasets for n in (5, 6, 7)} == {("ml100k",)} and {get_table(n).datasets for n in (8, 9, 10)} == {("mmtf",)}
 
 
 def test_a_missing_table_is_written_from_its_runs(synthetic, tmp_path):
@@ -46,6 +46,8 @@ def test_a_missing_table_is_written_from_its_runs(synthetic, tmp_path):
     assert pooled.loc[("all", "mean"), "mean difference"] == pytest.approx(pooled.loc[("2", "mean"), "mean difference"])
     assert "tables: [5, 6]" in (folder / "tables" / "missing_comparison_synthetic.md").read_text().splitlines()[0]
     assert (folder / "figures" / "missing_overview_synthetic.png").stat().st_size > 10_000
+    get_table(7).make(TINY, "synthetic", outputs_dir=tmp_path, store=store, progress=False, methods=("mean",))  # baselines alone: nothing to compare
+    assert pd.read_csv(folder / "tables" / "table7_synthetic_comparison.csv").empty
     rebuilt, _ = get_table(6).make(TINY, "synthetic", outputs_dir=tmp_path, from_metrics=True, progress=False)
     pd.testing.assert_frame_equal(rebuilt, cells)
 

@@ -1,5 +1,6 @@
 import pytest
 import torch
+from torch_geometric.nn import GCNConv
 
 from mtm4f_lib.errors import MTM4FError
 from mtm4f_lib.models.gat import ItemGAT
@@ -42,6 +43,17 @@ def test_bad_arguments_raise():
     with pytest.raises(MTM4FError, match="divisible"):
         ItemGAT(6, EDGES, heads=4)
     with pytest.raises(MTM4FError, match="Unknown GAT"):
-        ItemGAT(8, EDGES, kind="gcn")
+        ItemGAT(8, EDGES, kind="sage")
     with pytest.raises(MTM4FError, match=r"\[2, E\]"):
         ItemGAT(8, EDGES.t())
+
+
+def test_gcn_kind_averages_over_the_graph_with_a_residual():
+    torch.manual_seed(0)
+    gcn = ItemGAT(8, EDGES, kind="gcn")
+    x = torch.randn(int(EDGES.max()) + 1, 8)
+    out = gcn(x)
+    assert out.shape == x.shape and isinstance(gcn.convs[0].conv, GCNConv)
+    moved = x.clone()
+    moved[int(EDGES[0, 0])] += 1.0  # a neighbour's change reaches the item it points to
+    assert not torch.allclose(gcn(moved)[int(EDGES[1, 0])], out[int(EDGES[1, 0])])

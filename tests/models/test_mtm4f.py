@@ -113,3 +113,26 @@ def test_served_items_score_like_the_full_model(synthetic, rows, graph):
         compact.predict(torch.tensor([0]), unserved)
     with pytest.raises(MTM4FError, match="every item of the training rows"):
         MTM4F.from_dataset(synthetic, rows, ModelConfig(**SMALL), served_items=served[:3])
+
+
+@pytest.mark.parametrize("gat", ["gcn", "gat"])
+def test_early_fusion_reads_every_modality_and_its_presence(synthetic, rows, gat):
+    """The Table 11 baselines: concatenated modalities (zeros and a flag where one is missing), GCN or GAT over the item graph."""
+    model = MTM4F.from_dataset(synthetic, rows, ModelConfig(**SMALL, fusion="concat", gat=gat, multitask="fs", tasks=("rating",)))
+    data = row_data(synthetic, rows[:50], model.tasks)
+    model.loss(data.users, data.items, data.labels).backward()
+    first = model.fusion.network[0][0].weight
+    assert first.shape[1] == sum(model.items.dims.values()) + 4 and first.grad.abs().sum() > 0
+    assert set(model.item_representations()) == {"central"}
+    features, masks = dict(model.items.features), dict(model.items.masks)
+    hidden = {**masks, "audio": torch.zeros_like(masks["audio"])}
+    model.eval()
+    assert not torch.allclose(model.fusion(features, masks)["central"], model.fusion(features, hidden)["central"])
+    if gat == "gcn":
+        with pytest.raises(MTM4FError, match="no attention weights"):
+            model.gat.attention(torch.zeros(model.items.n_items, 8))
+
+
+def test_early_fusion_refuses_the_missing_modality_method():
+    with pytest.raises(MTM4FError, match="use fusion 'all' or 'fuse' with it"):
+        ModelConfig(fusion="concat", missing="m4")
