@@ -177,8 +177,9 @@ def train_spec(spec: RunSpec, data_dir: str | None = None, store: RunStore | Non
 
 
 def _stored_record(spec: RunSpec, store: RunStore, data_dir: str | None) -> dict:
-    """A grid worker's job (a top-level function, so that a process pool can run it): train, store, return the record."""
-    return train_spec(spec, data_dir, store)[1]
+    """A grid worker's job (a top-level function, so that a process pool can run it): the record, trained and stored
+    unless another grid on the same store has stored it since this grid started."""
+    return store.get(spec) or train_spec(spec, data_dir, store)[1]
 
 
 def run_grid(specs, store: RunStore | None = None, data_dir=None, workers: int = 1, progress: bool = True) -> dict[str, dict]:

@@ -64,3 +64,11 @@ def test_grid_runs_once_and_resumes(tmp_path, monkeypatch):
     assert calls == [specs[1].key]  # the stored run is read back, the missing one trained once
     assert both[specs[0].key]["result"] == first[specs[0].key]["result"]
     assert both[specs[1].key]["result"]["metrics"]["rmse"] > 0
+
+
+def test_a_run_another_grid_stored_meanwhile_is_not_trained_again(tmp_path, monkeypatch):
+    store = RunStore(tmp_path / "runs")
+    spec = RunSpec("synthetic", MODEL, TRAIN)
+    monkeypatch.setattr(runs, "train_spec", lambda *args, **kwargs: pytest.fail("trained a run that was already stored"))
+    store.put(spec, {"key": spec.key, "result": {"metrics": {"rmse": 0.5}}})  # as if a second grid on the same store finished it
+    assert runs._stored_record(spec, store, None)["result"]["metrics"]["rmse"] == 0.5
