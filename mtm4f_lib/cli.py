@@ -91,6 +91,16 @@ def _bench(args) -> int:
     return 0
 
 
+def _references(args) -> int:
+    from .experiments.table_references import make
+
+    profile = _profile(args)
+    for dataset in args.dataset:
+        table = make(dataset, profile, tuple(args.rows), args.models, args.data_dir, args.outputs_dir, args.workers)
+        print(table.to_string(index=False, float_format="{:.4f}".format))
+    return 0
+
+
 def _variants(args) -> int:
     from .experiments.variants import compare_variants
     from .paths import profile_outputs
@@ -141,6 +151,12 @@ def build_parser() -> argparse.ArgumentParser:
     tab.add_argument("--missing-methods", nargs="+", default=None, help="Tables 5-10: methods to run (default: the profile's), e.g. m4 drop mean")
     tab.add_argument("--missing-rates", nargs="+", type=float, default=None, help="Tables 5-10: chi values in (0, 100] (default: the profile's)")
     tab.add_argument("--test-missing", action="store_true", help="Tables 5-10: hide modalities of test-only movies too (beyond the paper)")
+    refs = sub.add_parser("references", help="MTM4F beside Surprise's models and biased MF, tuned alike, per set of rows; writes tables/references_*")
+    refs.add_argument("--dataset", nargs="+", default=["ml100k", "mmtf"], choices=["ml100k", "mmtf", "synthetic"])
+    refs.add_argument(
+        "--rows", nargs="+", default=["complete", "full"], choices=["complete", "full"], help="complete AMSV rows (Table 11's) and/or the full split"
+    )
+    refs.add_argument("--models", nargs="+", default=None, help="MTM4F and/or BaselineOnly SVD SVD++ KNNBaseline BiasedMF (default: all)")
     bench = sub.add_parser("bench", help="time one SP-MT run and the grid of Tables 1-4; writes metrics/bench_<profile>.json")
     bench.add_argument("--skip-grid", action="store_true", help="time the single run only")
     var = sub.add_parser("variants", help="compare settings of one table cell over seeds, ranked by validation RMSE; writes tables/variants_*")
@@ -150,15 +166,15 @@ def build_parser() -> argparse.ArgumentParser:
     var.add_argument(
         "--variant", nargs="+", default=["base"], help="'base' or field=value pairs joined by commas, e.g. dropout=0.3 gat=gatv2,train.batch_size=2048"
     )
-    for command in (tab, var):
+    for command in (tab, var, refs):
         command.add_argument("--seeds", nargs="+", type=int, default=None, help="override the profile's seeds (the tables record which)")
-    for command in (rep, tab, bench, var):
+    for command in (rep, tab, bench, var, refs):
         command.add_argument(
             "--outputs-dir",
             default=None,
             help="outputs root (default $MTM4F_OUTPUTS, else the repository's outputs/); each profile writes into <root>/<profile>/",
         )
-    for command in (tab, bench, var):
+    for command in (tab, bench, var, refs):
         command.add_argument("--profile", choices=["quick", "paper"], default="paper" if command is bench else "quick")
         command.add_argument("--workers", type=int, default=2, help="runs trained in parallel (processes)")
         command.add_argument("--data-dir", default=None)
@@ -169,7 +185,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        commands = {"data": lambda a: data_check(a.data_dir), "reproduce": _reproduce, "tables": _tables, "bench": _bench, "variants": _variants}
+        commands = {"data": lambda a: data_check(a.data_dir), "reproduce": _reproduce, "tables": _tables, "bench": _bench, "variants": _variants,
+                    "references": _references}  # fmt: skip
         return commands[args.command](args)
     except MTM4FError as exc:
         print(f"error: {exc}", file=sys.stderr)

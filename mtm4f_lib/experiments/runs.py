@@ -35,7 +35,7 @@ from ..paths import cache_root
 from ..training import RunResult, TrainConfig, train_and_evaluate
 
 RESULTS_VERSION = "2"
-PROTOCOLS = ("complete", "missing")
+PROTOCOLS = ("complete", "missing", "full")
 EMBEDDINGS = ("standard",)
 
 
@@ -45,7 +45,9 @@ class RunSpec:
 
     protocol    'complete': the complete-modality filter of the model's modalities on the
                 dataset's split (Tables 1-4, 11); 'missing': the rows of the complete AMSV split with
-                the modalities of ``missing`` hidden from training movies (Tables 5-10, ``data.missing``).
+                the modalities of ``missing`` hidden from training movies (Tables 5-10, ``data.missing``);
+                'full': every rating of the split (ML-100K u1: 80,000 / 20,000), a modality a movie
+                lacks handled as the model's ``missing`` says (the collaborative-filtering literature's rows).
     embeddings  'standard': the section-5.1 embeddings of ``embed_dataset`` (the generated
                 features for ``synthetic``); 'media-<fingerprint>': those with the trailer media of
                 $MTM4F_MEDIA laid over them (see ``embeddings.media_folder``).
@@ -78,6 +80,15 @@ class RunSpec:
                 del fields["model"][name]
         text = json.dumps({"results_version": RESULTS_VERSION, **fields}, sort_keys=True)
         return hashlib.sha256(text.encode()).hexdigest()[:20]
+
+    @property
+    def label(self) -> str:
+        """What a progress bar shows of the run."""
+        return f"{self.dataset} {abbreviate(self.model.modalities)}"
+
+    def trained_record(self, data_dir: str | None, store: RunStore) -> dict:
+        """Train the run and store its record (what a grid worker does with a spec)."""
+        return train_spec(self, data_dir, store)[1]
 
 
 def runs_root(root=None) -> Path:
@@ -159,7 +170,7 @@ def train_spec(spec: RunSpec, data_dir: str | None = None, store: RunStore | Non
         split = complete_modality_split(dataset, MODALITIES, verbose=False)
         train_view, test_view = missing_views(dataset, split, spec.missing)
     else:
-        split = complete_modality_split(dataset, spec.model.modalities, verbose=False)
+        split = dataset.split if spec.protocol == "full" else complete_modality_split(dataset, spec.model.modalities, verbose=False)
         train_view = test_view = dataset
     model, result = train_mtm4f(train_view, split, spec.model, spec.train, progress=progress, test_dataset=test_view)
     record = {
@@ -179,7 +190,7 @@ def train_spec(spec: RunSpec, data_dir: str | None = None, store: RunStore | Non
 def _stored_record(spec: RunSpec, store: RunStore, data_dir: str | None) -> dict:
     """A grid worker's job (a top-level function, so that a process pool can run it): the record, trained and stored
     unless another grid on the same store has stored it since this grid started."""
-    return store.get(spec) or train_spec(spec, data_dir, store)[1]
+    return store.get(spec) or spec.trained_record(data_dir, store)
 
 
 def run_grid(specs, store: RunStore | None = None, data_dir=None, workers: int = 1, progress: bool = True) -> dict[str, dict]:
@@ -195,7 +206,7 @@ def run_grid(specs, store: RunStore | None = None, data_dir=None, workers: int =
     bar = tqdm(total=len(unique), initial=len(records), desc="runs", unit="run", disable=not progress)
     if workers <= 1:
         for spec in todo:
-            bar.set_postfix_str(f"{spec.dataset} {abbreviate(spec.model.modalities)}")
+            bar.set_postfix_str(spec.label)
             records[spec.key] = _stored_record(spec, store, data_dir)
             bar.update()
     else:

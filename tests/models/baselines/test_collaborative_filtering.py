@@ -4,10 +4,8 @@ import pytest
 
 from mtm4f_lib.data import validation_slice
 from mtm4f_lib.evaluation import global_mean_rmse, rmse
-from mtm4f_lib.models.baselines import SURPRISE_MODELS, TUNING_BUDGET, BiasedMF, surprise_predictions, tune_surprise
+from mtm4f_lib.models.baselines import MF_TRAIN, SURPRISE_MODELS, TUNING_BUDGET, BiasedMF, surprise_predictions, tune_biased_mf, tune_surprise
 from mtm4f_lib.training import TrainConfig, train_and_evaluate
-
-MF_TRAIN = TrainConfig(max_epochs=200, patience=5, lr=5e-3, batch_size=1024)
 
 
 def test_every_reference_gets_the_same_tuning_budget():
@@ -42,3 +40,10 @@ def test_biased_mf_matches_surprise_svd_on_u1(ml100k):
     (theirs,) = surprise_predictions(ml100k, fit_split.train, [ml100k.split.test], "SVD", {"n_factors": 100, "reg_all": 0.08, "n_epochs": 50})
     surprise_rmse = rmse(theirs, ml100k.ratings["rating"].to_numpy()[ml100k.split.test], ml100k.rating_range)
     assert ours.metrics["rmse"] < 0.94 and abs(ours.metrics["rmse"] - surprise_rmse) < 0.005
+
+
+def test_biased_mf_is_tuned_on_validation_with_the_same_budget(synthetic):
+    result = tune_biased_mf(synthetic, synthetic.split, seed=0, train=TrainConfig(max_epochs=20, patience=3, lr=1e-2, batch_size=512))
+    assert len(result["trials"]) == TUNING_BUDGET and result["val_rmse"] == min(t["val_rmse"] for t in result["trials"])
+    ratings = synthetic.ratings["rating"].to_numpy()
+    assert result["rmse"] < global_mean_rmse(ratings[synthetic.split.train], ratings[synthetic.split.test])

@@ -1,0 +1,72 @@
+"""Collaborative-filtering references on the package's rows: Surprise's models and the biased MF, through the run store.
+
+A :class:`ReferenceSpec` names a reference model, a seed and the rows: ``complete`` (the complete
+AMSV rows of the dataset's split: Table 11's rows) or ``full`` (the whole split: ML-100K's u1 with
+80,000 / 20,000 ratings). Each run tunes its model over the same budget of settings on the seeded
+validation slice (``models.baselines``) and reads the test rows once; records sit in the same run
+store as MTM4F's runs, so a table of references resumes and is rebuilt without refitting.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from dataclasses import asdict, dataclass
+from importlib.metadata import version
+
+from ..data import MODALITIES, complete_modality_split, load_dataset
+from ..data.container import MultiModalDataset, Split
+from ..errors import MTM4FError, check_choice
+from ..models.baselines import SURPRISE_MODELS, tune_biased_mf, tune_surprise
+from .runs import RESULTS_VERSION, RunStore
+
+REFERENCES = (*SURPRISE_MODELS, "BiasedMF")
+ROWS = {"complete": "the complete AMSV rows of the split (Table 11)", "full": "every rating of the split"}
+
+
+def reference_split(dataset: MultiModalDataset, rows: str) -> Split:
+    """The rows a reference run reads: ``complete`` or ``full`` (see ``ROWS``)."""
+    check_choice("reference rows", rows, ROWS)
+    return complete_modality_split(dataset, MODALITIES, verbose=False) if rows == "complete" else dataset.split
+
+
+@dataclass(frozen=True)
+class ReferenceSpec:
+    """One reference run: ``model`` of ``REFERENCES`` tuned and tested on ``rows`` of ``dataset`` with ``seed``."""
+
+    dataset: str
+    model: str
+    seed: int = 0
+    rows: str = "complete"
+
+    def __post_init__(self):
+        check_choice("reference model", self.model, REFERENCES)
+        check_choice("reference rows", self.rows, ROWS)
+
+    @property
+    def key(self) -> str:
+        text = json.dumps({"results_version": RESULTS_VERSION, "reference": asdict(self)}, sort_keys=True)
+        return hashlib.sha256(text.encode()).hexdigest()[:20]
+
+    @property
+    def label(self) -> str:
+        return f"{self.dataset} {self.model}"
+
+    def trained_record(self, data_dir: str | None, store: RunStore) -> dict:
+        """Tune, test and store the run (what a grid worker does with a spec)."""
+        dataset = load_dataset(self.dataset, data_dir=data_dir)
+        split = reference_split(dataset, self.rows)
+        if self.model == "BiasedMF":
+            tuned = tune_biased_mf(dataset, split, self.seed)
+        else:
+            tuned = {k: v for k, v in tune_surprise(dataset, split, self.model, self.seed).items() if k != "predictions"}
+        if not tuned["trials"]:
+            raise MTM4FError(f"Reference {self.model} tried no setting.")
+        result = {"metrics": {"rmse": tuned["rmse"]}, "val_rmse": tuned["val_rmse"], "params": tuned["params"], "trials": tuned["trials"],
+                  "seconds": tuned["seconds"], "counts": {"train": len(split.train), "test": len(split.test)}}  # fmt: skip
+        record = {"key": self.key, "spec": asdict(self), "result": result, "results_version": RESULTS_VERSION,
+                  "versions": {p: version(p) for p in ("mtm4f", "scikit-surprise", "torch")}, "finished": time.strftime("%Y-%m-%dT%H:%M:%S")}  # fmt: skip
+        record = json.loads(json.dumps(record))
+        store.put(self, record)
+        return record

@@ -1,0 +1,36 @@
+"""MTM4F beside the collaborative-filtering references, per set of rows, from the command line."""
+
+import json
+
+import numpy as np
+import pandas as pd
+
+from mtm4f_lib.cli import main
+from mtm4f_lib.data import complete_modality_split
+from mtm4f_lib.evaluation import global_mean_rmse
+from mtm4f_lib.experiments.reference_runs import REFERENCES
+
+
+def test_references_table_from_the_command_line(synthetic, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("MTM4F_CACHE", str(tmp_path / "cache"))
+    argv = ["references", "--dataset", "synthetic", "--seeds", "0", "1", "--workers", "1", "--outputs-dir", str(tmp_path)]
+    assert main(argv) == 0
+    folder = tmp_path / "quick"
+    cells = pd.read_csv(folder / "tables" / "references_synthetic.csv")
+    assert list(cells["model"].unique()) == ["MTM4F", *REFERENCES] and list(cells["rows"].unique()) == ["complete", "full"]
+    assert (cells["n"] == 2).all() and cells["ci95"].gt(0).all()
+    ratings = synthetic.ratings["rating"].to_numpy()
+    complete = complete_modality_split(synthetic, "AMSV", verbose=False)
+    floors = {"complete": global_mean_rmse(ratings[complete.train], ratings[complete.test]),
+              "full": global_mean_rmse(ratings[synthetic.split.train], ratings[synthetic.split.test])}  # fmt: skip
+    references = cells[cells["model"] != "MTM4F"]
+    assert (references["mean"] < references["rows"].map(floors)).all()
+    assert references["paired t-test p"].between(0, 1).all() and cells.loc[cells["model"] == "MTM4F", "MTM4F minus model"].isna().all()
+    metrics = json.loads((folder / "metrics" / "references_synthetic.json").read_text())
+    runs = pd.DataFrame(metrics["runs"])
+    svd = runs[(runs["model"] == "SVD") & (runs["rows"] == "full")]
+    assert np.isclose(svd["rmse"].mean(), cells.set_index(["model", "rows"]).loc[("SVD", "full"), "mean"])
+    assert "regenerate: mtm4f references --dataset synthetic --profile quick --seeds 0 1" in (folder / "tables" / "references_synthetic.md").read_text()
+    assert (folder / "figures" / "references_synthetic.png").stat().st_size > 10_000
+    capsys.readouterr()
+    assert main([*argv, "--models", "ALS"]) == 2 and "Unknown model 'ALS'" in capsys.readouterr().err
