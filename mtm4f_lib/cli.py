@@ -96,7 +96,7 @@ def _references(args) -> int:
 
     profile = _profile(args)
     for dataset in args.dataset:
-        table = make(dataset, profile, tuple(args.rows), args.models, args.data_dir, args.outputs_dir, args.workers)
+        table = make(dataset, profile, tuple(args.protocols), args.models, args.data_dir, args.outputs_dir, args.workers)
         print(table.to_string(index=False, float_format="{:.4f}".format))
     return 0
 
@@ -126,6 +126,7 @@ def _variants(args) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from .experiments.reference_runs import PROTOCOLS
     from .experiments.registry import TABLES
 
     parser = argparse.ArgumentParser(prog="mtm4f", description="MTM4F reproduction package")
@@ -151,10 +152,14 @@ def build_parser() -> argparse.ArgumentParser:
     tab.add_argument("--missing-methods", nargs="+", default=None, help="Tables 5-10: methods to run (default: the profile's), e.g. m4 drop mean")
     tab.add_argument("--missing-rates", nargs="+", type=float, default=None, help="Tables 5-10: chi values in (0, 100] (default: the profile's)")
     tab.add_argument("--test-missing", action="store_true", help="Tables 5-10: hide modalities of test-only movies too (beyond the paper)")
-    refs = sub.add_parser("references", help="MTM4F beside Surprise's models and biased MF, tuned alike, per set of rows; writes tables/references_*")
+    refs = sub.add_parser("references", help="MTM4F beside Surprise's models and biased MF, tuned alike, per protocol; writes tables/references_*")
     refs.add_argument("--dataset", nargs="+", default=["ml100k", "mmtf"], choices=["ml100k", "mmtf", "synthetic"])
     refs.add_argument(
-        "--rows", nargs="+", default=["complete", "full"], choices=["complete", "full"], help="complete AMSV rows (Table 11's) and/or the full split"
+        "--protocols",
+        nargs="+",
+        default=["complete", "full"],
+        choices=["complete", "full"],
+        help="complete: Table 11's complete AMSV rows; full: the whole split",
     )
     refs.add_argument("--models", nargs="+", default=None, help="MTM4F and/or BaselineOnly SVD SVD++ KNNBaseline BiasedMF (default: all)")
     bench = sub.add_parser("bench", help="time one SP-MT run and the grid of Tables 1-4; writes metrics/bench_<profile>.json")

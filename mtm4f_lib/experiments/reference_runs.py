@@ -1,8 +1,8 @@
 """Collaborative-filtering references on the package's rows: Surprise's models and the biased MF, through the run store.
 
-A :class:`ReferenceSpec` names a reference model, a seed and the rows: ``complete`` (the complete
+A :class:`ReferenceSpec` names a reference model, a seed and the protocol: ``complete`` (the complete
 AMSV rows of the dataset's split: Table 11's rows) or ``full`` (the whole split: ML-100K's u1 with
-80,000 / 20,000 ratings). Each run tunes its model over the same budget of settings on the seeded
+80,000 / 20,000 ratings), as ``RunSpec.protocol`` names them for MTM4F. Each run tunes its model over the same budget of settings on the seeded
 validation slice (``models.baselines``) and reads the test rows once; records sit in the same run
 store as MTM4F's runs, so a table of references resumes and is rebuilt without refitting.
 """
@@ -22,27 +22,27 @@ from ..models.baselines import SURPRISE_MODELS, tune_biased_mf, tune_surprise
 from .runs import RESULTS_VERSION, RunStore
 
 REFERENCES = (*SURPRISE_MODELS, "BiasedMF")
-ROWS = {"complete": "the complete AMSV rows of the split (Table 11)", "full": "every rating of the split"}
+PROTOCOLS = {"complete": "the complete AMSV rows of the split (Table 11)", "full": "every rating of the split"}
 
 
-def reference_split(dataset: MultiModalDataset, rows: str) -> Split:
-    """The rows a reference run reads: ``complete`` or ``full`` (see ``ROWS``)."""
-    check_choice("reference rows", rows, ROWS)
-    return complete_modality_split(dataset, MODALITIES, verbose=False) if rows == "complete" else dataset.split
+def reference_split(dataset: MultiModalDataset, protocol: str) -> Split:
+    """The rows a reference run reads under ``protocol`` (see ``PROTOCOLS``)."""
+    check_choice("protocol", protocol, PROTOCOLS)
+    return complete_modality_split(dataset, MODALITIES, verbose=False) if protocol == "complete" else dataset.split
 
 
 @dataclass(frozen=True)
 class ReferenceSpec:
-    """One reference run: ``model`` of ``REFERENCES`` tuned and tested on ``rows`` of ``dataset`` with ``seed``."""
+    """One reference run: ``model`` of ``REFERENCES`` tuned and tested under ``protocol`` on ``dataset`` with ``seed``."""
 
     dataset: str
     model: str
     seed: int = 0
-    rows: str = "complete"
+    protocol: str = "complete"
 
     def __post_init__(self):
         check_choice("reference model", self.model, REFERENCES)
-        check_choice("reference rows", self.rows, ROWS)
+        check_choice("protocol", self.protocol, PROTOCOLS)
 
     @property
     def key(self) -> str:
@@ -56,7 +56,7 @@ class ReferenceSpec:
     def trained_record(self, data_dir: str | None, store: RunStore) -> dict:
         """Tune, test and store the run (what a grid worker does with a spec)."""
         dataset = load_dataset(self.dataset, data_dir=data_dir)
-        split = reference_split(dataset, self.rows)
+        split = reference_split(dataset, self.protocol)
         if self.model == "BiasedMF":
             tuned = tune_biased_mf(dataset, split, self.seed)
         else:

@@ -1,10 +1,10 @@
-"""MTM4F against the collaborative-filtering references a user already trusts, per set of rows (beyond the paper).
+"""MTM4F against the collaborative-filtering references a user already trusts, per protocol (beyond the paper).
 
-Rows ``complete`` are Table 11's (the complete AMSV rows of the split); rows ``full`` are the whole
+Protocol ``complete`` reads Table 11's rows (the complete AMSV rows of the split); ``full`` the whole
 split (ML-100K u1: 80,000 / 20,000), where the modalities a movie lacks are masked and the numbers
 compare with the collaborative-filtering literature. MTM4F is the paper's model (the runs of Table
 3's / 4's SP AMSV cell on the complete rows); every reference is tuned over the same budget of
-settings on the validation slice (``models.baselines``). Per model and rows: mean, std, n and the 95%
+settings on the validation slice (``models.baselines``). Per model and protocol: mean, std, n and the 95%
 confidence interval over seeds, and a paired t-test against MTM4F over seeds (seed s of each).
 Writes ``tables/references_<dataset>``, a figure of the intervals, and the metrics with every run.
 """
@@ -23,53 +23,51 @@ from ..plots.tables import interval_figure
 from ..provenance import provenance
 from ..reporting import save_figure, save_metrics, save_table
 from .profiles import get_profile
-from .reference_runs import REFERENCES, ROWS, ReferenceSpec
+from .reference_runs import PROTOCOLS, REFERENCES, ReferenceSpec
 from .runs import RunStore, prepared_dataset, run_grid
 from .table_missing import complete_spec
 
 MTM4F = "MTM4F"
 
 
-def grid(dataset, profile, rows=tuple(ROWS), models=None) -> dict:
-    """{(model, rows): [one spec per seed]}: MTM4F and each reference on each set of rows."""
+def grid(dataset, profile, protocols=tuple(PROTOCOLS), models=None) -> dict:
+    """{(model, protocol): [one spec per seed]}: MTM4F and each reference under each protocol."""
     models = tuple(models or (MTM4F, *REFERENCES))
     for model in models:
         check_choice("model", model, (MTM4F, *REFERENCES))
     out = {}
-    for kind in rows:
-        check_choice("rows", kind, ROWS)
+    for kind in protocols:
+        check_choice("protocol", kind, PROTOCOLS)
         for model in models:
             out[(model, kind)] = [
-                replace(complete_spec(dataset, seed, profile), protocol="complete" if kind == "complete" else "full")
-                if model == MTM4F
-                else ReferenceSpec(dataset.name, model, seed, kind)
+                replace(complete_spec(dataset, seed, profile), protocol=kind) if model == MTM4F else ReferenceSpec(dataset.name, model, seed, kind)
                 for seed in profile.seeds
             ]
     return out
 
 
 def summarise(specs: dict, records: dict) -> pd.DataFrame:
-    """One row per run: model, rows, seed, test and validation RMSE, seconds, chosen settings."""
+    """One row per run: model, protocol, seed, test and validation RMSE, seconds, chosen settings."""
     runs = []
     for (model, kind), seeded in specs.items():
         for spec in seeded:
             result = records[spec.key]["result"]
             seed = spec.train.seed if model == MTM4F else spec.seed
-            runs.append({"model": model, "rows": kind, "seed": seed, "key": spec.key, "rmse": result["metrics"]["rmse"], "val_rmse": result["val_rmse"],
+            runs.append({"model": model, "protocol": kind, "seed": seed, "key": spec.key, "rmse": result["metrics"]["rmse"], "val_rmse": result["val_rmse"],
                          "seconds": round(result["seconds"], 2), "params": str(result.get("params", "paper settings"))})  # fmt: skip
     return pd.DataFrame(runs)
 
 
 def cells(runs: pd.DataFrame) -> pd.DataFrame:
-    """Per (model, rows): mean, std, n, 95% CI half-width, and MTM4F minus the model with a paired t-test over seeds."""
+    """Per (model, protocol): mean, std, n, 95% CI half-width, and MTM4F minus the model with a paired t-test over seeds."""
     out = []
-    for (model, kind), part in runs.groupby(["model", "rows"], sort=False):
+    for (model, kind), part in runs.groupby(["model", "protocol"], sort=False):
         n, std = len(part), part["rmse"].std(ddof=1)
-        ours = runs[(runs["model"] == MTM4F) & (runs["rows"] == kind)].set_index("seed")["rmse"]
+        ours = runs[(runs["model"] == MTM4F) & (runs["protocol"] == kind)].set_index("seed")["rmse"]
         paired = pd.concat([ours, part.set_index("seed")["rmse"]], axis=1, keys=["ours", "theirs"]).dropna()
         diff = paired["ours"] - paired["theirs"]
         test = len(paired) > 1 and model != MTM4F and diff.std() > 0
-        out.append({"model": model, "rows": kind, "mean": part["rmse"].mean(), "std": std, "n": n,
+        out.append({"model": model, "protocol": kind, "mean": part["rmse"].mean(), "std": std, "n": n,
                     "ci95": stats.t.ppf(0.975, n - 1) * std / np.sqrt(n) if n > 1 else np.nan,
                     "MTM4F minus model": np.nan if model == MTM4F or paired.empty else diff.mean(),
                     "paired t-test p": float(stats.ttest_rel(paired["ours"], paired["theirs"]).pvalue) if test else np.nan,
@@ -77,17 +75,17 @@ def cells(runs: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
-def make(dataset: str, profile="quick", rows=tuple(ROWS), models=None, data_dir=None, outputs_dir=None, workers: int = 1,
+def make(dataset: str, profile="quick", protocols=tuple(PROTOCOLS), models=None, data_dir=None, outputs_dir=None, workers: int = 1,
          store: RunStore | None = None, progress: bool = True) -> pd.DataFrame:  # fmt: skip
     """Run (or read from the store) every run and write ``references_<dataset>``; returns the cells."""
     profile = get_profile(profile)
     ds = prepared_dataset(dataset, data_dir)
-    specs = grid(ds, profile, rows, models)
+    specs = grid(ds, profile, protocols, models)
     runs = summarise(specs, run_grid([s for seeded in specs.values() for s in seeded], store, data_dir, workers, progress))
     table = cells(runs)
     seeds = " ".join(map(str, profile.seeds))
-    regenerate = f"mtm4f references --dataset {dataset} --profile {profile.name} --seeds {seeds} --rows {' '.join(rows)}"
-    meta = {"dataset": dataset, "profile": profile.name, "seeds": list(profile.seeds), "rows": {k: ROWS[k] for k in rows},
+    regenerate = f"mtm4f references --dataset {dataset} --profile {profile.name} --seeds {seeds} --protocols {' '.join(protocols)}"
+    meta = {"dataset": dataset, "profile": profile.name, "seeds": list(profile.seeds), "protocols": {k: PROTOCOLS[k] for k in protocols},
             "metric": "test RMSE over seeds: mean, std, n, 95% CI; MTM4F minus the model, paired t-test over seeds",
             "defined in": __name__, "shown in": "notebooks/06_sota.ipynb", "regenerate": regenerate}  # fmt: skip
     folder = profile_outputs(profile.name, outputs_dir)

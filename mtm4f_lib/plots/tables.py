@@ -77,17 +77,17 @@ def reconstruction_figure(frame: pd.DataFrame, title: str):
 
 
 def interval_figure(cells: pd.DataFrame, title: str):
-    """Test RMSE per model (rows) with its 95% confidence interval, one panel per set of rows (column ``rows``)."""
-    kinds = list(dict.fromkeys(cells["rows"]))
+    """Test RMSE per model with its 95% confidence interval, one panel per protocol (column ``protocol``)."""
+    kinds = list(dict.fromkeys(cells["protocol"]))
     fig, axes = plt.subplots(1, len(kinds), figsize=(5.2 * len(kinds), 0.45 * cells["model"].nunique() + 1.6), squeeze=False)
     for ax, kind in zip(axes[0], kinds):
-        part = cells[cells["rows"] == kind].sort_values("mean", ascending=False)
+        part = cells[cells["protocol"] == kind].sort_values("mean", ascending=False)
         y = np.arange(len(part))
         ax.errorbar(part["mean"], y, xerr=part["ci95"].fillna(0).to_numpy(), fmt="o", color="tab:blue", ecolor="0.4", capsize=3)
         ax.set_yticks(y, part["model"])
         ax.grid(axis="x", color="0.9")
         ax.set_xlabel("test RMSE, 95% CI over seeds (lower is better)")
-        ax.set_title(f"{kind} rows", fontsize=10)
+        ax.set_title(f"protocol: {kind}", fontsize=10)
     fig.suptitle(title, fontsize=11)
     fig.tight_layout()
     return fig

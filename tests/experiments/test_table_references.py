@@ -1,4 +1,4 @@
-"""MTM4F beside the collaborative-filtering references, per set of rows, from the command line."""
+"""MTM4F beside the collaborative-filtering references, per protocol, from the command line."""
 
 import json
 
@@ -17,19 +17,19 @@ def test_references_table_from_the_command_line(synthetic, tmp_path, monkeypatch
     assert main(argv) == 0
     folder = tmp_path / "quick"
     cells = pd.read_csv(folder / "tables" / "references_synthetic.csv")
-    assert list(cells["model"].unique()) == ["MTM4F", *REFERENCES] and list(cells["rows"].unique()) == ["complete", "full"]
+    assert list(cells["model"].unique()) == ["MTM4F", *REFERENCES] and list(cells["protocol"].unique()) == ["complete", "full"]
     assert (cells["n"] == 2).all() and cells["ci95"].gt(0).all()
     ratings = synthetic.ratings["rating"].to_numpy()
     complete = complete_modality_split(synthetic, "AMSV", verbose=False)
     floors = {"complete": global_mean_rmse(ratings[complete.train], ratings[complete.test]),
               "full": global_mean_rmse(ratings[synthetic.split.train], ratings[synthetic.split.test])}  # fmt: skip
     references = cells[cells["model"] != "MTM4F"]
-    assert (references["mean"] < references["rows"].map(floors)).all()
+    assert (references["mean"] < references["protocol"].map(floors)).all()
     assert references["paired t-test p"].between(0, 1).all() and cells.loc[cells["model"] == "MTM4F", "MTM4F minus model"].isna().all()
     metrics = json.loads((folder / "metrics" / "references_synthetic.json").read_text())
     runs = pd.DataFrame(metrics["runs"])
-    svd = runs[(runs["model"] == "SVD") & (runs["rows"] == "full")]
-    assert np.isclose(svd["rmse"].mean(), cells.set_index(["model", "rows"]).loc[("SVD", "full"), "mean"])
+    svd = runs[(runs["model"] == "SVD") & (runs["protocol"] == "full")]
+    assert np.isclose(svd["rmse"].mean(), cells.set_index(["model", "protocol"]).loc[("SVD", "full"), "mean"])
     assert "regenerate: mtm4f references --dataset synthetic --profile quick --seeds 0 1" in (folder / "tables" / "references_synthetic.md").read_text()
     assert (folder / "figures" / "references_synthetic.png").stat().st_size > 10_000
     capsys.readouterr()
