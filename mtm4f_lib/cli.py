@@ -126,7 +126,6 @@ def _variants(args) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from .experiments.reference_runs import PROTOCOLS
     from .experiments.registry import TABLES
 
     parser = argparse.ArgumentParser(prog="mtm4f", description="MTM4F reproduction package")

@@ -29,13 +29,14 @@ class Profile:
     missing_methods: tuple[str, ...] = ("m4", "drop", "mean")  # the method and the baselines run beside it
     missing_repeats: tuple[int, ...] = (0,)  # mask seed = model seed of each repeat
     missing_rows: int | None = None  # the first rows of each of Tables 5-10 (None: all)
+    protocols: tuple[str, ...] = ("complete", "full")  # notebook 06: the protocols of the references table
 
     def train_config(self, seed: int) -> TrainConfig:
         return TrainConfig(seed=seed, max_epochs=self.max_epochs, patience=self.patience, device=self.device)
 
 
 PROFILES = {
-    "quick": Profile("quick", ("AMSV", "SV", "M"), (0,), max_epochs=6, patience=2, missing_rates=(50, 90), missing_rows=1),
+    "quick": Profile("quick", ("AMSV", "SV", "M"), (0,), max_epochs=6, patience=2, missing_rates=(50, 90), missing_rows=1, protocols=("complete",)),
     "paper": Profile(
         "paper",
         ROWS,

@@ -75,6 +75,47 @@ def cells(runs: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
+def check_parameters(profile, protocols=None, models=None) -> tuple[tuple, tuple]:
+    """Notebook 06's parameters, checked: (protocols, models); lists may come as text (``-p protocols '["full"]'``),
+    None means the profile's protocols and every model; an unknown name stops with one message."""
+    import ast
+
+    def listed(value):
+        return ast.literal_eval(value) if isinstance(value, str) else value
+
+    chosen = tuple(listed(protocols) or get_profile(profile).protocols)
+    names = tuple(listed(models) or (MTM4F, *REFERENCES))
+    for kind in chosen:
+        check_choice("protocol", kind, PROTOCOLS)
+    for model in names:
+        check_choice("model", model, (MTM4F, *REFERENCES))
+    return chosen, names
+
+
+def reading(cells: pd.DataFrame, sota: pd.Series | None = None) -> str:
+    """The results in words, computed from the numbers: per protocol the best model, MTM4F's rank and its gap
+    to the best reference with the paired test; with ``sota`` (Table 11's means by model) the same against the paper's baselines."""
+    lines = []
+    for kind, part in cells.groupby("protocol", sort=False):
+        ranked = part.sort_values("mean").reset_index(drop=True)
+        best = ranked.iloc[0]
+        line = f"{kind}: best {best['model']} at {best['mean']:.4f}"
+        if MTM4F in set(ranked["model"]):
+            rank = int(ranked.index[ranked["model"] == MTM4F][0]) + 1
+            others = ranked[ranked["model"] != MTM4F]
+            line += f"; MTM4F {ranked.loc[rank - 1, 'mean']:.4f}, rank {rank} of {len(ranked)}"
+            if len(others):
+                rival, p = others.iloc[0], others.iloc[0]["paired t-test p"]
+                test = "one seed: no paired test" if np.isnan(p) else f"paired t-test over seeds p = {p:.3g}, {'' if p < 0.05 else 'not '}significant at 0.05"
+                line += f"; MTM4F minus the best reference ({rival['model']}) = {rival['MTM4F minus model']:+.4f} ({test})"
+        lines.append(line + ".")
+    if sota is not None and MTM4F in sota:
+        baselines = sota.drop(MTM4F).sort_values()
+        lines.append(f"Table 11: MTM4F {sota[MTM4F]:.4f}; best paper baseline {baselines.index[0]} {baselines.iloc[0]:.4f} "
+                     f"(MTM4F minus it = {sota[MTM4F] - baselines.iloc[0]:+.4f}).")  # fmt: skip
+    return "\n".join(lines)
+
+
 def make(dataset: str, profile="quick", protocols=tuple(PROTOCOLS), models=None, data_dir=None, outputs_dir=None, workers: int = 1,
          store: RunStore | None = None, progress: bool = True) -> pd.DataFrame:  # fmt: skip
     """Run (or read from the store) every run and write ``references_<dataset>``; returns the cells."""

@@ -23,6 +23,9 @@ only in what the descriptions name.
 
 from __future__ import annotations
 
+import numpy as np
+import pandas as pd
+
 from .grid_tables import Column
 
 TITLE = "RMSE on the complete AMSV rows: MTM4F against the paper's multimodal baselines"
@@ -40,3 +43,12 @@ COLUMNS = (
 def columns_for(dataset: str) -> tuple[Column, ...]:
     """The same five models on every dataset."""
     return COLUMNS
+
+
+def as_rows(table) -> pd.DataFrame:
+    """Table 11 read as the paper prints it: one row per model, our mean, std and n over seeds, the paper's value."""
+    cells = table.cells.loc["AMSV"].unstack()
+    frame = pd.DataFrame({"model": list(table.labels), **{stat: [cells.loc[label, stat] for label in table.labels] for stat in ("mean", "std", "n")}})
+    frame["n"] = frame["n"].astype("Int64")
+    frame["paper"] = [table.paper.loc["AMSV", label] if label in table.paper else np.nan for label in table.labels]
+    return frame
