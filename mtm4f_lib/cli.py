@@ -160,7 +160,9 @@ def build_parser() -> argparse.ArgumentParser:
         choices=["complete", "full"],
         help="complete: Table 11's complete AMSV rows; full: the whole split",
     )
-    refs.add_argument("--models", nargs="+", default=None, help="MTM4F and/or BaselineOnly SVD SVD++ KNNBaseline BiasedMF (default: all)")
+    refs.add_argument(
+        "--models", nargs="+", default=None, help="MTM4F, MTM4F+MF (the hybrid) and/or BaselineOnly SVD SVD++ KNNBaseline BiasedMF (default: all)"
+    )
     bench = sub.add_parser("bench", help="time one SP-MT run and the grid of Tables 1-4; writes metrics/bench_<profile>.json")
     bench.add_argument("--skip-grid", action="store_true", help="time the single run only")
     var = sub.add_parser("variants", help="compare settings of one table cell over seeds, ranked by validation RMSE; writes tables/variants_*")

@@ -82,6 +82,10 @@ class RunSpec:
         return hashlib.sha256(text.encode()).hexdigest()[:20]
 
     @property
+    def seed(self) -> int:
+        return self.train.seed
+
+    @property
     def label(self) -> str:
         """What a progress bar shows of the run."""
         return f"{self.dataset} {abbreviate(self.model.modalities)}"

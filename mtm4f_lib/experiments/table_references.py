@@ -3,8 +3,9 @@
 Protocol ``complete`` reads Table 11's rows (the complete AMSV rows of the split); ``full`` the whole
 split (ML-100K u1: 80,000 / 20,000), where the modalities a movie lacks are masked and the numbers
 compare with the collaborative-filtering literature. MTM4F is the paper's model (the runs of Table
-3's / 4's SP AMSV cell on the complete rows); every reference is tuned over the same budget of
-settings on the validation slice (``models.baselines``). Per model and protocol: mean, std, n and the 95%
+3's / 4's SP AMSV cell on the complete rows), with the paper's settings (untuned); MTM4F+MF is the
+hybrid (the same model plus a biased-MF term, ``ModelConfig.collaborative_dim``); the hybrid and every
+reference are tuned over the same budget of settings on the validation slice (``models.baselines``). Per model and protocol: mean, std, n and the 95%
 confidence interval over seeds, and a paired t-test against MTM4F over seeds (seed s of each).
 Writes ``tables/references_<dataset>``, a figure of the intervals, and the metrics with every run.
 """
@@ -23,26 +24,31 @@ from ..plots.tables import interval_figure
 from ..provenance import provenance
 from ..reporting import save_figure, save_metrics, save_table
 from .profiles import get_profile
-from .reference_runs import PROTOCOLS, REFERENCES, ReferenceSpec
+from .reference_runs import HYBRID_SPACE, PROTOCOLS, REFERENCES, ReferenceSpec, tuned
 from .runs import RunStore, prepared_dataset, run_grid
 from .table_missing import complete_spec
 
 MTM4F = "MTM4F"
+HYBRID = "MTM4F+MF"
+MODELS = (MTM4F, HYBRID, *REFERENCES)
 
 
 def grid(dataset, profile, protocols=tuple(PROTOCOLS), models=None) -> dict:
-    """{(model, protocol): [one spec per seed]}: MTM4F and each reference under each protocol."""
-    models = tuple(models or (MTM4F, *REFERENCES))
+    """{(model, protocol): [one spec per seed]}: MTM4F, the hybrid and each reference under each protocol."""
+    models = tuple(models or MODELS)
     for model in models:
-        check_choice("model", model, (MTM4F, *REFERENCES))
+        check_choice("model", model, MODELS)
     out = {}
     for kind in protocols:
         check_choice("protocol", kind, PROTOCOLS)
+        paper_model = [replace(complete_spec(dataset, seed, profile), protocol=kind) for seed in profile.seeds]
         for model in models:
-            out[(model, kind)] = [
-                replace(complete_spec(dataset, seed, profile), protocol=kind) if model == MTM4F else ReferenceSpec(dataset.name, model, seed, kind)
-                for seed in profile.seeds
-            ]
+            if model == MTM4F:
+                out[(model, kind)] = paper_model
+            elif model == HYBRID:
+                out[(model, kind)] = [tuned(spec, HYBRID_SPACE) for spec in paper_model]
+            else:
+                out[(model, kind)] = [ReferenceSpec(dataset.name, model, seed, kind) for seed in profile.seeds]
     return out
 
 
@@ -52,8 +58,7 @@ def summarise(specs: dict, records: dict) -> pd.DataFrame:
     for (model, kind), seeded in specs.items():
         for spec in seeded:
             result = records[spec.key]["result"]
-            seed = spec.train.seed if model == MTM4F else spec.seed
-            runs.append({"model": model, "protocol": kind, "seed": seed, "key": spec.key, "rmse": result["metrics"]["rmse"], "val_rmse": result["val_rmse"],
+            runs.append({"model": model, "protocol": kind, "seed": spec.seed, "key": spec.key, "rmse": result["metrics"]["rmse"], "val_rmse": result["val_rmse"],
                          "seconds": round(result["seconds"], 2), "params": str(result.get("params", "paper settings"))})  # fmt: skip
     return pd.DataFrame(runs)
 
@@ -84,11 +89,11 @@ def check_parameters(profile, protocols=None, models=None) -> tuple[tuple, tuple
         return ast.literal_eval(value) if isinstance(value, str) else value
 
     chosen = tuple(listed(protocols) or get_profile(profile).protocols)
-    names = tuple(listed(models) or (MTM4F, *REFERENCES))
+    names = tuple(listed(models) or MODELS)
     for kind in chosen:
         check_choice("protocol", kind, PROTOCOLS)
     for model in names:
-        check_choice("model", model, (MTM4F, *REFERENCES))
+        check_choice("model", model, MODELS)
     return chosen, names
 
 

@@ -36,6 +36,8 @@ KEYED_ONLY_OFF_DEFAULT = {
     "inner_lr": 0.01,
     "inner_steps": 1,
     "recon_weight": 1.0,
+    "collaborative_dim": 0,
+    "collaborative_reg": 0.05,
 }
 
 
@@ -79,6 +81,11 @@ class ModelConfig:
                     'dot': plus the dot product of learnt projections of the user vector and the
                     item representation (a factorisation term; an MLP over ``[user | item]``
                     learns such multiplicative user-item effects poorly).
+    collaborative_dim   the hybrid (beyond the paper): > 0 adds a biased matrix-factorisation term
+                    b_u + b_i + p_u . q_i with learnt id factors of this width to the rating output
+                    (``models.baselines.biased_mf``), its squares weighted by ``collaborative_reg``
+                    per row in the loss, as in Surprise's SVD: what the modalities add on top of
+                    collaborative signal. 0: none (the paper's model).
     dropout         dropout rate of every dense block and of the GAT attention.
     missing         how a modality missing from a movie reaches the model: 'mask' (zero vector and a
                     presence mask: CentralNet leaves the branch out of the sum); a fill of the missing
@@ -125,6 +132,8 @@ class ModelConfig:
     inner_lr: float = 0.01
     inner_steps: int = 1
     recon_weight: float = 1.0
+    collaborative_dim: int = 0
+    collaborative_reg: float = 0.05
 
     def __post_init__(self):
         set_ = lambda name, value: object.__setattr__(self, name, value)  # noqa: E731 (frozen dataclass)
@@ -157,8 +166,8 @@ class ModelConfig:
             set_(field, tuple(getattr(self, field)))
             _positive(field, getattr(self, field))
         _positive("item_dim/graph_k/gat_heads", (self.item_dim, self.graph_k, self.gat_heads))
-        if self.gat_layers < 0 or self.user_embedding_dim < 0:
-            raise MTM4FError("ModelConfig.gat_layers and user_embedding_dim must be >= 0.")
+        if self.gat_layers < 0 or self.user_embedding_dim < 0 or self.collaborative_dim < 0 or self.collaborative_reg < 0:
+            raise MTM4FError("ModelConfig.gat_layers, user_embedding_dim, collaborative_dim and collaborative_reg must be >= 0.")
         if self.gat_layers and self.item_dim % self.gat_heads:
             raise MTM4FError(f"ModelConfig.item_dim ({self.item_dim}) must be divisible by gat_heads ({self.gat_heads}).")
         if not 0 <= self.modality_dropout < 1 or min(self.prior_k, self.inner_steps) < 1 or self.inner_lr < 0 or self.recon_weight < 0:

@@ -26,6 +26,7 @@ from torch_geometric.utils import subgraph
 
 from ..data import MultiModalDataset
 from ..errors import MTM4FError
+from .baselines.biased_mf import BiasedMF
 from .centralnet import CENTRAL, CentralNet
 from .config import ModelConfig
 from .early_fusion import EarlyFusion
@@ -92,6 +93,9 @@ class MTM4F(nn.Module):
             nn.ModuleDict({"user": nn.Linear(user_dim, config.item_dim, bias=False), "item": nn.Linear(config.item_dim, config.item_dim, bias=False)})
             if config.rating_interaction == "dot"
             else None
+        )
+        self.collaborative = (
+            BiasedMF(n_users, items.n_items, config.collaborative_dim, config.collaborative_reg, 0.0, rating_range) if config.collaborative_dim else None
         )
         self._missing_networks(config, items.dims, priors or {})
         scale = RatingScale(*rating_range, config.rating_output)
@@ -252,15 +256,25 @@ class MTM4F(nn.Module):
         raw = self.task_net.forward_pairs(user, stacked, items, self._regularise(self._incomplete))
         if self.interaction is not None:
             raw["rating"] = raw["rating"] + (self.interaction["user"](user) * self.interaction["item"](stacked)[:, items]).sum(-1)
+        self._id_penalty = None
+        if self.collaborative is not None:  # the hybrid: a biased-MF term on every branch's rating
+            term, squares = self.collaborative.terms(users, items)
+            raw["rating"] = raw["rating"] + term
+            self._id_penalty = self.config.collaborative_reg * squares.mean()
         return names, {t: y.reshape(-1, *y.shape[2:]) for t, y in raw.items()}
 
     def forward(self, users: torch.Tensor, items: torch.Tensor, labels: dict[str, torch.Tensor], simulate: bool = False) -> torch.Tensor:
         """The training objective on rows of served items (local indices): the sum over branches of the
-        alpha-weighted task losses, each a mean over the branch's valid rows, plus ``recon_weight`` x the
-        reconstruction MSE when the model reconstructs modalities."""
+        alpha-weighted task losses, each a mean over the branch's valid rows, plus the id factors' penalty
+        of the hybrid, plus ``recon_weight`` x the reconstruction MSE when the model reconstructs modalities."""
         names, raw = self._raw_outputs(users, items, central_only=False, simulate=simulate)
-        task = self._task_loss(names, raw, items, labels)
-        return task if self._recon_error is None else task + self.config.recon_weight * self._recon_error
+        return self._task_loss(names, raw, items, labels) + self._penalties()
+
+    def _penalties(self) -> torch.Tensor | float:
+        """What the last pass adds to the task loss: the hybrid's id-factor penalty and the weighted reconstruction MSE."""
+        extra = [] if self._id_penalty is None else [self._id_penalty]
+        extra += [] if self._recon_error is None else [self.config.recon_weight * self._recon_error]
+        return sum(extra, 0.0)
 
     def _task_loss(self, names: list[str], raw: dict[str, torch.Tensor], items: torch.Tensor, labels: dict[str, torch.Tensor], rows=None) -> torch.Tensor:
         """The weighted task loss of the raw outputs (branch-major), over all rows or the ``rows`` mask."""
@@ -300,7 +314,7 @@ class MTM4F(nn.Module):
         if incomplete is None:
             return None
         names, raw = self._raw_outputs(users, items, central_only=False)
-        train = self._task_loss(names, raw, items, labels) + self.config.recon_weight * self._recon_error
+        train = self._task_loss(names, raw, items, labels) + self._penalties()
         inner = self._task_loss(names, raw, items, labels, incomplete)
         adapted = {n: p for n, p in self.named_parameters() if p.requires_grad and not n.startswith(("reconstruct.", "regularisers."))}
         second = self.config.meta == "second"

@@ -4,11 +4,12 @@ import json
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from mtm4f_lib.cli import main
 from mtm4f_lib.data import complete_modality_split
 from mtm4f_lib.evaluation import global_mean_rmse
-from mtm4f_lib.experiments.reference_runs import REFERENCES
+from mtm4f_lib.experiments.table_references import MODELS
 
 
 def test_references_table_from_the_command_line(synthetic, tmp_path, monkeypatch, capsys):
@@ -17,7 +18,7 @@ def test_references_table_from_the_command_line(synthetic, tmp_path, monkeypatch
     assert main(argv) == 0
     folder = tmp_path / "quick"
     cells = pd.read_csv(folder / "tables" / "references_synthetic.csv")
-    assert list(cells["model"].unique()) == ["MTM4F", *REFERENCES] and list(cells["protocol"].unique()) == ["complete", "full"]
+    assert list(cells["model"].unique()) == list(MODELS) and list(cells["protocol"].unique()) == ["complete", "full"]
     assert (cells["n"] == 2).all() and cells["ci95"].gt(0).all()
     ratings = synthetic.ratings["rating"].to_numpy()
     complete = complete_modality_split(synthetic, "AMSV", verbose=False)
@@ -34,3 +35,24 @@ def test_references_table_from_the_command_line(synthetic, tmp_path, monkeypatch
     assert (folder / "figures" / "references_synthetic.png").stat().st_size > 10_000
     capsys.readouterr()
     assert main([*argv, "--models", "ALS"]) == 2 and "Unknown model 'ALS'" in capsys.readouterr().err
+
+
+def test_a_tuned_run_keeps_the_setting_with_the_best_validation_rmse(synthetic, tmp_path):
+    from dataclasses import replace
+
+    from mtm4f_lib.errors import MTM4FError
+    from mtm4f_lib.experiments import PROFILES, RunStore
+    from mtm4f_lib.experiments.reference_runs import tuned
+    from mtm4f_lib.experiments.table_missing import complete_spec
+
+    store = RunStore(tmp_path / "runs")
+    base = complete_spec(synthetic, 0, replace(PROFILES["quick"], max_epochs=3))
+    spec = tuned(base, {"collaborative_dim": (4,), "collaborative_reg": (0.1, 1.0)})
+    record = spec.trained_record(None, store)
+    trials = record["result"]["trials"]
+    assert len(trials) == 2 and all(store.get(s) is not None for s in spec.settings())  # every setting is a stored run of its own
+    best = min(trials, key=lambda t: t["val_rmse"])
+    assert record["result"]["params"] == best["params"] and record["result"]["val_rmse"] == best["val_rmse"]
+    assert store.get(spec)["result"]["metrics"] == store.get(spec.settings()[trials.index(best)])["result"]["metrics"]
+    with pytest.raises(MTM4FError, match="exceeds the tuning budget of 6"):
+        tuned(base, {"collaborative_dim": (4, 8, 16), "collaborative_reg": (0.1, 1.0, 2.0)})

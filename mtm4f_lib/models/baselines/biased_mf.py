@@ -42,17 +42,18 @@ class BiasedMF(nn.Module):
         mean = float(dataset.ratings["rating"].to_numpy()[np.asarray(train_rows)].mean())
         return cls(dataset.n_users, dataset.n_items, factors, reg, mean, dataset.rating_range)
 
-    def _parts(self, users: torch.Tensor, items: torch.Tensor):
+    def terms(self, users: torch.Tensor, items: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """(mu + b_u + b_i + p_u . q_i, |p_u|^2 + |q_i|^2 + b_u^2 + b_i^2) per row."""
         p, q = self.user_factors(users), self.item_factors(items)
         b_u, b_i = self.user_bias(users).squeeze(1), self.item_bias(items).squeeze(1)
         return self.mean + b_u + b_i + (p * q).sum(1), (p.pow(2).sum(1) + q.pow(2).sum(1) + b_u.pow(2) + b_i.pow(2))
 
     def loss(self, users: torch.Tensor, items: torch.Tensor, labels: dict[str, torch.Tensor]) -> torch.Tensor:
-        predicted, squares = self._parts(users, items)
+        predicted, squares = self.terms(users, items)
         return ((predicted - labels["rating"]).pow(2) + self.reg * squares).mean()
 
     def predict(self, users: torch.Tensor, items: torch.Tensor) -> dict[str, torch.Tensor]:
-        return {"rating": self._parts(users, items)[0].clamp(*self.rating_range)}
+        return {"rating": self.terms(users, items)[0].clamp(*self.rating_range)}
 
 
 MF_SPACE = {"factors": (50, 100), "reg": (0.05, 0.08, 0.12)}  # tuning.TUNING_BUDGET settings
