@@ -111,14 +111,12 @@ def test_notebook_05_takes_its_lists_from_the_command_line(tmp_path, monkeypatch
 @pytest.mark.notebook
 @pytest.mark.parametrize("dataset", ["ml100k", "mmtf"])
 def test_notebook_06_writes_table_11_and_the_references(dataset, quick_outputs):
-    from mtm4f_lib.experiments.table_references import MODELS
-
     folder = quick_outputs / "quick"
     table = pd.read_csv(folder / "tables" / f"table11_{dataset}.csv")
     labels = ("Siamese [19]", "GAT [5]", "GCN [17]", "Multitasking [21]", "MTM4F")
     assert list(table["abbrev"]) == ["AMSV"] and all(0.8 < table.loc[0, f"{label} mean"] < 1.2 and table.loc[0, f"paper: {label}"] > 0.9 for label in labels)
     cells = pd.read_csv(folder / "tables" / f"references_{dataset}.csv").set_index("model")
-    assert list(cells.index) == list(MODELS) and set(cells["protocol"]) == set(QUICK.protocols) and cells["mean"].between(0.8, 1.2).all()
+    assert list(cells.index) == list(QUICK.reference_models) and set(cells["protocol"]) == set(QUICK.protocols) and cells["mean"].between(0.8, 1.2).all()
     assert cells.loc["MTM4F", "mean"] == pytest.approx(table.loc[0, "MTM4F mean"])  # the same run in both tables
     sota = json.loads((folder / "metrics" / f"sota_{dataset}.json").read_text())
     assert sota["reading"].startswith("complete: best ") and "Table 11: MTM4F" in sota["reading"]

@@ -30,13 +30,24 @@ class Profile:
     missing_repeats: tuple[int, ...] = (0,)  # mask seed = model seed of each repeat
     missing_rows: int | None = None  # the first rows of each of Tables 5-10 (None: all)
     protocols: tuple[str, ...] = ("complete", "full")  # notebook 06: the protocols of the references table
+    reference_models: tuple[str, ...] | None = None  # notebook 06: the models of the references table (None: all)
 
     def train_config(self, seed: int) -> TrainConfig:
         return TrainConfig(seed=seed, max_epochs=self.max_epochs, patience=self.patience, device=self.device)
 
 
 PROFILES = {
-    "quick": Profile("quick", ("AMSV", "SV", "M"), (0,), max_epochs=6, patience=2, missing_rates=(50, 90), missing_rows=1, protocols=("complete",)),
+    "quick": Profile(
+        "quick",
+        ("AMSV", "SV", "M"),
+        (0,),
+        max_epochs=6,
+        patience=2,
+        missing_rates=(90,),
+        missing_rows=1,
+        protocols=("complete",),
+        reference_models=("MTM4F", "MTM4F+MF", "BaselineOnly", "SVD", "BiasedMF"),
+    ),  # fmt: skip
     "paper": Profile(
         "paper",
         ROWS,

@@ -34,8 +34,8 @@ MODELS = (MTM4F, HYBRID, *REFERENCES)
 
 
 def grid(dataset, profile, protocols=tuple(PROTOCOLS), models=None) -> dict:
-    """{(model, protocol): [one spec per seed]}: MTM4F, the hybrid and each reference under each protocol."""
-    models = tuple(models or MODELS)
+    """{(model, protocol): [one spec per seed]}: ``models`` (default: the profile's, else all) under each protocol."""
+    models = tuple(models or profile.reference_models or MODELS)
     for model in models:
         check_choice("model", model, MODELS)
     out = {}
@@ -82,14 +82,14 @@ def cells(runs: pd.DataFrame) -> pd.DataFrame:
 
 def check_parameters(profile, protocols=None, models=None) -> tuple[tuple, tuple]:
     """Notebook 06's parameters, checked: (protocols, models); lists may come as text (``-p protocols '["full"]'``),
-    None means the profile's protocols and every model; an unknown name stops with one message."""
+    None means the profile's protocols and models; an unknown name stops with one message."""
     import ast
 
     def listed(value):
         return ast.literal_eval(value) if isinstance(value, str) else value
 
     chosen = tuple(listed(protocols) or get_profile(profile).protocols)
-    names = tuple(listed(models) or MODELS)
+    names = tuple(listed(models) or get_profile(profile).reference_models or MODELS)
     for kind in chosen:
         check_choice("protocol", kind, PROTOCOLS)
     for model in names:
