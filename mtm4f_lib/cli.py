@@ -96,7 +96,7 @@ def _references(args) -> int:
 
     profile = _profile(args)
     for dataset in args.dataset:
-        table = make(dataset, profile, tuple(args.protocols), args.models, args.data_dir, args.outputs_dir, args.workers)
+        table = make(dataset, profile, tuple(args.protocols or profile.protocols), args.models, args.data_dir, args.outputs_dir, args.workers)
         print(table.to_string(index=False, float_format="{:.4f}".format))
     return 0
 
@@ -126,6 +126,7 @@ def _variants(args) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from .experiments.reference_runs import PROTOCOLS
     from .experiments.registry import TABLES
 
     parser = argparse.ArgumentParser(prog="mtm4f", description="MTM4F reproduction package")
@@ -154,11 +155,7 @@ def build_parser() -> argparse.ArgumentParser:
     refs = sub.add_parser("references", help="MTM4F beside Surprise's models and biased MF, tuned alike, per protocol; writes tables/references_*")
     refs.add_argument("--dataset", nargs="+", default=["ml100k", "mmtf"], choices=["ml100k", "mmtf", "synthetic"])
     refs.add_argument(
-        "--protocols",
-        nargs="+",
-        default=["complete", "full"],
-        choices=["complete", "full"],
-        help="complete: Table 11's complete AMSV rows; full: the whole split",
+        "--protocols", nargs="+", default=None, choices=list(PROTOCOLS), help="default: the profile's; " + "; ".join(f"{k}: {v}" for k, v in PROTOCOLS.items())
     )
     refs.add_argument(
         "--models", nargs="+", default=None, help="MTM4F, MTM4F+MF (the hybrid) and/or BaselineOnly SVD SVD++ KNNBaseline BiasedMF (default: all)"

@@ -39,6 +39,7 @@ def validation_slice(split: Split, fraction: float = 0.1, seed: int = 0) -> tupl
 
 
 FOLDS = (1, 2, 3, 4, 5)
+COLD_FRACTION = 0.2  # the share of movies the item cold-start protocol holds out of training
 
 
 def official_fold(dataset: MultiModalDataset, fold: int, data_dir=None) -> Split:
@@ -53,7 +54,7 @@ def official_fold(dataset: MultiModalDataset, fold: int, data_dir=None) -> Split
     return official_split(resolve_data_dir(data_dir), dataset.ratings, fold)
 
 
-def cold_start_split(dataset: MultiModalDataset, fraction: float = 0.2, seed: int = 0) -> Split:
+def cold_start_split(dataset: MultiModalDataset, fraction: float = COLD_FRACTION, seed: int = 0) -> Split:
     """Item cold start: a seeded ``fraction`` of the rated movies is held out of training entirely;
     every rating of a held-out movie is a test row, every other rating a training row."""
     if not 0 < fraction < 1:

@@ -29,7 +29,7 @@ class Profile:
     missing_methods: tuple[str, ...] = ("m4", "drop", "mean")  # the method and the baselines run beside it
     missing_repeats: tuple[int, ...] = (0,)  # mask seed = model seed of each repeat
     missing_rows: int | None = None  # the first rows of each of Tables 5-10 (None: all)
-    protocols: tuple[str, ...] = ("complete", "full")  # notebook 06: the protocols of the references table
+    protocols: tuple[str, ...] = ("complete", "full", "cold")  # notebook 06: the protocols of the references table
     reference_models: tuple[str, ...] | None = None  # notebook 06: the models of the references table (None: all)
 
     def train_config(self, seed: int) -> TrainConfig:

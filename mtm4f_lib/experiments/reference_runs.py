@@ -2,8 +2,8 @@
 tuned over a search space (the hybrid), through the run store.
 
 A :class:`ReferenceSpec` names a reference model, a seed and the protocol: ``complete`` (the complete
-AMSV rows of the dataset's split: Table 11's rows) or ``full`` (the whole split: ML-100K's u1 with
-80,000 / 20,000 ratings), as ``RunSpec.protocol`` names them for MTM4F. Each run tunes its model over the same budget of settings on the seeded
+AMSV rows of the dataset's split: Table 11's rows), ``full`` (the whole split: ML-100K's u1 with
+80,000 / 20,000 ratings) or ``cold`` (item cold start), as ``RunSpec.protocol`` names them for MTM4F. Each run tunes its model over the same budget of settings on the seeded
 validation slice (``models.baselines``) and reads the test rows once; records sit in the same run
 store as MTM4F's runs, so a table of references resumes and is rebuilt without refitting.
 A :class:`TunedSpec` does the same for an MTM4F run over a space of ModelConfig settings: every
@@ -20,18 +20,25 @@ from importlib.metadata import version
 
 from ..data import MODALITIES, complete_modality_split, load_dataset
 from ..data.container import MultiModalDataset, Split
+from ..data.splits import cold_start_split
 from ..errors import MTM4FError, check_choice
 from ..models.baselines import SURPRISE_MODELS, TUNING_BUDGET, tune_biased_mf, tune_surprise
 from ..models.baselines.tuning import settings
 from .runs import RESULTS_VERSION, RunSpec, RunStore, train_spec
 
 REFERENCES = (*SURPRISE_MODELS, "BiasedMF")
-PROTOCOLS = {"complete": "the complete AMSV rows of the split (Table 11)", "full": "every rating of the split"}
+PROTOCOLS = {
+    "complete": "the complete AMSV rows of the split (Table 11)",
+    "full": "every rating of the split",
+    "cold": "item cold start: every rating of a seeded 20% of the movies held out of training (seed: the run's)",
+}
 
 
-def reference_split(dataset: MultiModalDataset, protocol: str) -> Split:
-    """The rows a reference run reads under ``protocol`` (see ``PROTOCOLS``)."""
+def reference_split(dataset: MultiModalDataset, protocol: str, seed: int) -> Split:
+    """The rows a run of ``seed`` reads under ``protocol`` (see ``PROTOCOLS``), as ``RunSpec`` reads them for MTM4F."""
     check_choice("protocol", protocol, PROTOCOLS)
+    if protocol == "cold":
+        return cold_start_split(dataset, seed=seed)
     return complete_modality_split(dataset, MODALITIES, verbose=False) if protocol == "complete" else dataset.split
 
 
@@ -60,7 +67,7 @@ class ReferenceSpec:
     def trained_record(self, data_dir: str | None, store: RunStore) -> dict:
         """Tune, test and store the run (what a grid worker does with a spec)."""
         dataset = load_dataset(self.dataset, data_dir=data_dir)
-        split = reference_split(dataset, self.protocol)
+        split = reference_split(dataset, self.protocol, self.seed)
         if self.model == "BiasedMF":
             tuned = tune_biased_mf(dataset, split, self.seed)
         else:

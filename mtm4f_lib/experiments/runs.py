@@ -14,7 +14,7 @@ import hashlib
 import json
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from functools import lru_cache
 from importlib.metadata import version
 from multiprocessing import get_context
@@ -27,6 +27,7 @@ from ..atomic import write_text
 from ..data import MODALITIES, MissingSetting, abbreviate, complete_modality_split, load_dataset, missing_views
 from ..data.container import MultiModalDataset, Split
 from ..data.fills import FILLS, fill_hidden
+from ..data.splits import cold_start_split
 from ..embeddings.media_folder import embeddings_id
 from ..errors import MTM4FError
 from ..models import MTM4F, ModelConfig
@@ -35,7 +36,7 @@ from ..paths import cache_root
 from ..training import RunResult, TrainConfig, train_and_evaluate
 
 RESULTS_VERSION = "2"
-PROTOCOLS = ("complete", "missing", "full")
+PROTOCOLS = ("complete", "missing", "full", "cold")
 EMBEDDINGS = ("standard",)
 
 
@@ -47,7 +48,9 @@ class RunSpec:
                 dataset's split (Tables 1-4, 11); 'missing': the rows of the complete AMSV split with
                 the modalities of ``missing`` hidden from training movies (Tables 5-10, ``data.missing``);
                 'full': every rating of the split (ML-100K u1: 80,000 / 20,000), a modality a movie
-                lacks handled as the model's ``missing`` says (the collaborative-filtering literature's rows).
+                lacks handled as the model's ``missing`` says (the collaborative-filtering literature's rows);
+                'cold': item cold start, every rating of a seeded 20% of the movies (seed: the run's)
+                held out of training, the embeddings learnt from ratings rebuilt from the other rows.
     embeddings  'standard': the section-5.1 embeddings of ``embed_dataset`` (the generated
                 features for ``synthetic``); 'media-<fingerprint>': those with the trailer media of
                 $MTM4F_MEDIA laid over them (see ``embeddings.media_folder``).
@@ -117,19 +120,23 @@ class RunStore:
         write_text(self.path(spec), json.dumps(record, indent=1, sort_keys=True))
 
 
-def prepared_dataset(name: str, data_dir=None, embeddings: str | None = None) -> MultiModalDataset:
+def prepared_dataset(name: str, data_dir=None, embeddings: str | None = None, cold_seed: int | None = None) -> MultiModalDataset:
     """The dataset with its embeddings (built once per data folder, then read from the embedding cache).
 
     ``embeddings`` is a RunSpec's field; None means what the environment gives (:func:`embeddings_id`).
+    With ``cold_seed`` the dataset's split is the item cold-start split of that seed
+    (``data.splits.cold_start_split``), and the embeddings that learn from ratings learn from its training rows.
     """
-    return _prepared_dataset(name, str(data_dir) if data_dir else None, embeddings or embeddings_id())
+    return _prepared_dataset(name, str(data_dir) if data_dir else None, embeddings or embeddings_id(), cold_seed)
 
 
-@lru_cache(maxsize=4)
-def _prepared_dataset(name: str, data_dir: str | None, embeddings: str) -> MultiModalDataset:
+@lru_cache(maxsize=8)
+def _prepared_dataset(name: str, data_dir: str | None, embeddings: str, cold_seed: int | None) -> MultiModalDataset:
     from ..embeddings.pipeline import embed_dataset
 
     dataset = load_dataset(name, data_dir=data_dir)
+    if cold_seed is not None:
+        dataset = replace(dataset, split=cold_start_split(dataset, seed=cold_seed))
     if embeddings == "standard":
         return dataset if name == "synthetic" else embed_dataset(dataset, progress=False, media_dir=False)[0]
     if embeddings != (now := embeddings_id()):
@@ -169,12 +176,12 @@ def train_mtm4f(
 def train_spec(spec: RunSpec, data_dir: str | None = None, store: RunStore | None = None, progress: bool = False) -> tuple[MTM4F, dict]:
     """Train and test one spec; the trained model and its record (JSON types only), put in ``store`` when
     one is given (later tables and look-ups then reuse the run)."""
-    dataset = prepared_dataset(spec.dataset, data_dir, spec.embeddings)
+    dataset = prepared_dataset(spec.dataset, data_dir, spec.embeddings, spec.seed if spec.protocol == "cold" else None)
     if spec.protocol == "missing":
         split = complete_modality_split(dataset, MODALITIES, verbose=False)
         train_view, test_view = missing_views(dataset, split, spec.missing)
     else:
-        split = dataset.split if spec.protocol == "full" else complete_modality_split(dataset, spec.model.modalities, verbose=False)
+        split = dataset.split if spec.protocol in ("full", "cold") else complete_modality_split(dataset, spec.model.modalities, verbose=False)
         train_view = test_view = dataset
     model, result = train_mtm4f(train_view, split, spec.model, spec.train, progress=progress, test_dataset=test_view)
     record = {

@@ -136,7 +136,7 @@ class MTM4F(nn.Module):
         )
         mean = float(dataset.ratings["rating"].to_numpy()[train_rows].mean())
         liked = liked_matrix(dataset, train_rows, config.like_threshold).index_select(1, served).coalesce() if config.user_history == "liked" else None
-        return cls(
+        model = cls(
             config,
             items.take(served),
             edges,
@@ -150,6 +150,9 @@ class MTM4F(nn.Module):
             None if test_dataset is None else item_inputs(test_dataset, config.modalities, train_rows, reference=dataset).take(served),
             _priors(config, items, train_items, served) if config.missing == "m4" else None,
         )
+        if model.collaborative is not None:  # the hybrid's id factors exist for the training rows' users and movies only
+            model.collaborative.only_seen(dataset.ratings["user"].to_numpy()[train_rows], model.local_index[torch.as_tensor(train_items)].numpy())
+        return model
 
     def _missing_networks(self, config: ModelConfig, dims: dict[str, int], priors: dict[str, torch.Tensor]) -> None:
         """f_phi_c per modality that some served movie lacks in training, f_phi_r at every regularised layer (method 'm4')."""

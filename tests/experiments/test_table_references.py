@@ -7,34 +7,54 @@ import pandas as pd
 import pytest
 
 from mtm4f_lib.cli import main
-from mtm4f_lib.data import complete_modality_split
 from mtm4f_lib.evaluation import global_mean_rmse
-from mtm4f_lib.experiments.table_references import MODELS
+from mtm4f_lib.experiments.reference_runs import PROTOCOLS, reference_split
+
+CHOSEN = ("MTM4F", "MTM4F+MF", "SVD", "BiasedMF")  # the other references: tests/models/baselines
 
 
 def test_references_table_from_the_command_line(synthetic, tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("MTM4F_CACHE", str(tmp_path / "cache"))
-    argv = ["references", "--dataset", "synthetic", "--seeds", "0", "1", "--workers", "1", "--outputs-dir", str(tmp_path), "--models", *MODELS]
+    argv = [
+        "references",
+        "--dataset",
+        "synthetic",
+        "--seeds",
+        "0",
+        "1",
+        "--workers",
+        "1",
+        "--outputs-dir",
+        str(tmp_path),
+        "--protocols",
+        *PROTOCOLS,
+        "--models",
+        *CHOSEN,
+    ]
     assert main(argv) == 0
     folder = tmp_path / "quick"
     cells = pd.read_csv(folder / "tables" / "references_synthetic.csv")
-    assert list(cells["model"].unique()) == list(MODELS) and list(cells["protocol"].unique()) == ["complete", "full"]
+    assert list(cells["model"].unique()) == list(CHOSEN) and list(cells["protocol"].unique()) == ["complete", "full", "cold"]
     assert (cells["n"] == 2).all() and cells["ci95"].gt(0).all()
     ratings = synthetic.ratings["rating"].to_numpy()
-    complete = complete_modality_split(synthetic, "AMSV", verbose=False)
-    floors = {"complete": global_mean_rmse(ratings[complete.train], ratings[complete.test]),
-              "full": global_mean_rmse(ratings[synthetic.split.train], ratings[synthetic.split.test])}  # fmt: skip
-    references = cells[cells["model"] != "MTM4F"]
+    splits = {kind: [reference_split(synthetic, kind, seed) for seed in (0, 1)] for kind in PROTOCOLS}
+    floors = {kind: np.mean([global_mean_rmse(ratings[s.train], ratings[s.test]) for s in seeded]) for kind, seeded in splits.items()}
+    references = cells[(cells["model"] != "MTM4F") & (cells["protocol"] != "cold")]  # on unseen movies CF has only biases
     assert (references["mean"] < references["protocol"].map(floors)).all()
+    cold = cells[cells["protocol"] == "cold"]
+    assert cold["mean"].between(0.9 * floors["cold"], 1.1 * floors["cold"]).all()
     assert references["paired t-test p"].between(0, 1).all() and cells.loc[cells["model"] == "MTM4F", "MTM4F minus model"].isna().all()
     metrics = json.loads((folder / "metrics" / "references_synthetic.json").read_text())
     runs = pd.DataFrame(metrics["runs"])
     svd = runs[(runs["model"] == "SVD") & (runs["protocol"] == "full")]
     assert np.isclose(svd["rmse"].mean(), cells.set_index(["model", "protocol"]).loc[("SVD", "full"), "mean"])
-    assert "regenerate: mtm4f references --dataset synthetic --profile quick --seeds 0 1" in (folder / "tables" / "references_synthetic.md").read_text()
+    assert (
+        "regenerate: mtm4f references --dataset synthetic --profile quick --seeds 0 1 --protocols complete full cold"
+        in (folder / "tables" / "references_synthetic.md").read_text()
+    )
     assert (folder / "figures" / "references_synthetic.png").stat().st_size > 10_000
     capsys.readouterr()
-    assert main([*argv[: -len(MODELS)], "ALS"]) == 2 and "Unknown model 'ALS'" in capsys.readouterr().err
+    assert main([*argv[: -len(CHOSEN)], "ALS"]) == 2 and "Unknown model 'ALS'" in capsys.readouterr().err
 
 
 def test_a_tuned_run_keeps_the_setting_with_the_best_validation_rmse(synthetic, tmp_path):

@@ -35,16 +35,26 @@ class BiasedMF(nn.Module):
         for table, std in ((self.user_factors, init_std), (self.item_factors, init_std), (self.user_bias, 0.0), (self.item_bias, 0.0)):
             nn.init.normal_(table.weight, std=std) if std else nn.init.zeros_(table.weight)
         self.register_buffer("mean", torch.tensor(float(rating_mean)))
+        self.register_buffer("seen_users", torch.ones(n_users, 1), persistent=False)
+        self.register_buffer("seen_items", torch.ones(n_items, 1), persistent=False)
+
+    def only_seen(self, users: np.ndarray, items: np.ndarray) -> BiasedMF:
+        """Zero the factors of users and items outside these (the training rows'): an unseen movie (item cold start)
+        gets mu + b_u, as in Surprise, instead of a product with its never-trained random factors."""
+        self.seen_users.zero_()[torch.as_tensor(np.unique(users))] = 1.0
+        self.seen_items.zero_()[torch.as_tensor(np.unique(items))] = 1.0
+        return self
 
     @classmethod
     def from_dataset(cls, dataset: MultiModalDataset, train_rows: np.ndarray, factors: int = 100, reg: float = 0.02) -> BiasedMF:
-        """Sized by the dataset's users and items, centred on the mean rating of ``train_rows``."""
-        mean = float(dataset.ratings["rating"].to_numpy()[np.asarray(train_rows)].mean())
-        return cls(dataset.n_users, dataset.n_items, factors, reg, mean, dataset.rating_range)
+        """Sized by the dataset's users and items, centred on the mean rating of ``train_rows``, factors only for their users and items."""
+        rows = dataset.ratings.iloc[np.asarray(train_rows)]
+        model = cls(dataset.n_users, dataset.n_items, factors, reg, float(rows["rating"].mean()), dataset.rating_range)
+        return model.only_seen(rows["user"].to_numpy(), rows["item"].to_numpy())
 
     def terms(self, users: torch.Tensor, items: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """(mu + b_u + b_i + p_u . q_i, |p_u|^2 + |q_i|^2 + b_u^2 + b_i^2) per row."""
-        p, q = self.user_factors(users), self.item_factors(items)
+        p, q = self.user_factors(users) * self.seen_users[users], self.item_factors(items) * self.seen_items[items]
         b_u, b_i = self.user_bias(users).squeeze(1), self.item_bias(items).squeeze(1)
         return self.mean + b_u + b_i + (p * q).sum(1), (p.pow(2).sum(1) + q.pow(2).sum(1) + b_u.pow(2) + b_i.pow(2))
 

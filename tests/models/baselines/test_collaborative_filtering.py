@@ -1,6 +1,7 @@
 """Collaborative-filtering references: Surprise's models and the package's biased MF, on synthetic and real rows."""
 
 import pytest
+import torch
 
 from mtm4f_lib.data import validation_slice
 from mtm4f_lib.evaluation import global_mean_rmse, rmse
@@ -47,3 +48,15 @@ def test_biased_mf_is_tuned_on_validation_with_the_same_budget(synthetic):
     assert len(result["trials"]) == TUNING_BUDGET and result["val_rmse"] == min(t["val_rmse"] for t in result["trials"])
     ratings = synthetic.ratings["rating"].to_numpy()
     assert result["rmse"] < global_mean_rmse(ratings[synthetic.split.train], ratings[synthetic.split.test])
+
+
+def test_a_movie_unseen_in_training_gets_the_mean_plus_the_user_bias(synthetic):
+    from mtm4f_lib.data.splits import cold_start_split
+
+    split = cold_start_split(synthetic, seed=1)
+    model = BiasedMF.from_dataset(synthetic, split.train, 8, 0.05)
+    torch.nn.init.normal_(model.user_bias.weight)  # the user side as training leaves it; the unseen movie's factors stay random
+    rows = synthetic.ratings.iloc[split.test[:5]]
+    users, items = torch.as_tensor(rows["user"].to_numpy()), torch.as_tensor(rows["item"].to_numpy())
+    with torch.no_grad():
+        assert torch.allclose(model.terms(users, items)[0], model.mean + model.user_bias(users).squeeze(1))
