@@ -15,22 +15,7 @@ CHOSEN = ("MTM4F", "MTM4F+MF", "SVD", "BiasedMF")  # the other references: tests
 
 def test_references_table_from_the_command_line(synthetic, tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("MTM4F_CACHE", str(tmp_path / "cache"))
-    argv = [
-        "references",
-        "--dataset",
-        "synthetic",
-        "--seeds",
-        "0",
-        "1",
-        "--workers",
-        "1",
-        "--outputs-dir",
-        str(tmp_path),
-        "--protocols",
-        *PROTOCOLS,
-        "--models",
-        *CHOSEN,
-    ]
+    argv = "references --dataset synthetic --seeds 0 1 --workers 1 --protocols".split() + [*PROTOCOLS, "--outputs-dir", str(tmp_path), "--models", *CHOSEN]
     assert main(argv) == 0
     folder = tmp_path / "quick"
     cells = pd.read_csv(folder / "tables" / "references_synthetic.csv")
