@@ -158,7 +158,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--protocols", nargs="+", default=None, choices=list(PROTOCOLS), help="default: the profile's; " + "; ".join(f"{k}: {v}" for k, v in PROTOCOLS.items())
     )
     refs.add_argument(
-        "--models", nargs="+", default=None, help="MTM4F, MTM4F+MF (the hybrid) and/or BaselineOnly SVD SVD++ KNNBaseline BiasedMF (default: all)"
+        "--models",
+        nargs="+",
+        default=None,
+        help="MTM4F, MTM4F+MF (the hybrid) and/or BaselineOnly SVD SVD++ KNNBaseline BiasedMF LightGCN (default: the profile's)",
     )
     bench = sub.add_parser("bench", help="time one SP-MT run and the grid of Tables 1-4; writes metrics/bench_<profile>.json")
     bench.add_argument("--skip-grid", action="store_true", help="time the single run only")

@@ -22,11 +22,12 @@ from ..data import MODALITIES, complete_modality_split, load_dataset
 from ..data.container import MultiModalDataset, Split
 from ..data.splits import cold_start_split
 from ..errors import MTM4FError, check_choice
-from ..models.baselines import SURPRISE_MODELS, TUNING_BUDGET, tune_biased_mf, tune_surprise
+from ..models.baselines import SURPRISE_MODELS, TUNING_BUDGET, tune_biased_mf, tune_lightgcn, tune_surprise
 from ..models.baselines.tuning import settings
 from .runs import RESULTS_VERSION, RunSpec, RunStore, train_spec
 
-REFERENCES = (*SURPRISE_MODELS, "BiasedMF")
+TORCH_REFERENCES = {"BiasedMF": tune_biased_mf, "LightGCN": tune_lightgcn}
+REFERENCES = (*SURPRISE_MODELS, *TORCH_REFERENCES)
 PROTOCOLS = {
     "complete": "the complete AMSV rows of the split (Table 11)",
     "full": "every rating of the split",
@@ -68,8 +69,8 @@ class ReferenceSpec:
         """Tune, test and store the run (what a grid worker does with a spec)."""
         dataset = load_dataset(self.dataset, data_dir=data_dir)
         split = reference_split(dataset, self.protocol, self.seed)
-        if self.model == "BiasedMF":
-            tuned = tune_biased_mf(dataset, split, self.seed)
+        if self.model in TORCH_REFERENCES:
+            tuned = TORCH_REFERENCES[self.model](dataset, split, self.seed)
         else:
             tuned = {k: v for k, v in tune_surprise(dataset, split, self.model, self.seed).items() if k != "predictions"}
         if not tuned["trials"]:

@@ -130,7 +130,8 @@ def make(dataset: str, profile="quick", protocols=tuple(PROTOCOLS), models=None,
     runs = summarise(specs, run_grid([s for seeded in specs.values() for s in seeded], store, data_dir, workers, progress))
     table = cells(runs)
     seeds = " ".join(map(str, profile.seeds))
-    regenerate = f"mtm4f references --dataset {dataset} --profile {profile.name} --seeds {seeds} --protocols {' '.join(protocols)}"
+    used = " ".join(dict.fromkeys(model for model, _ in specs))
+    regenerate = f"mtm4f references --dataset {dataset} --profile {profile.name} --seeds {seeds} --protocols {' '.join(protocols)} --models {used}"
     meta = {"dataset": dataset, "profile": profile.name, "seeds": list(profile.seeds), "protocols": {k: PROTOCOLS[k] for k in protocols},
             "metric": "test RMSE over seeds: mean, std, n, 95% CI; MTM4F minus the model, paired t-test over seeds",
             "defined in": __name__, "shown in": "notebooks/06_sota.ipynb", "regenerate": regenerate}  # fmt: skip

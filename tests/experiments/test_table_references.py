@@ -34,7 +34,7 @@ def test_references_table_from_the_command_line(synthetic, tmp_path, monkeypatch
     svd = runs[(runs["model"] == "SVD") & (runs["protocol"] == "full")]
     assert np.isclose(svd["rmse"].mean(), cells.set_index(["model", "protocol"]).loc[("SVD", "full"), "mean"])
     assert (
-        "regenerate: mtm4f references --dataset synthetic --profile quick --seeds 0 1 --protocols complete full cold"
+        "regenerate: mtm4f references --dataset synthetic --profile quick --seeds 0 1 --protocols complete full cold --models MTM4F MTM4F+MF SVD BiasedMF"
         in (folder / "tables" / "references_synthetic.md").read_text()
     )
     assert (folder / "figures" / "references_synthetic.png").stat().st_size > 10_000

@@ -1,8 +1,20 @@
 """Models to compare MTM4F with: collaborative-filtering references a user already trusts (Surprise's
-models, biased MF) and the paper's baselines of Table 11; each torch one trains through ``training.fit``."""
+models, biased MF, LightGCN from torch-geometric); each torch one trains through ``training.fit``. The
+paper's Table 11 baselines are MTM4F presets (``experiments.table_sota``)."""
 
 from .biased_mf import MF_TRAIN, BiasedMF, tune_biased_mf
+from .lightgcn import LightGCNRating, tune_lightgcn
 from .surprise_models import SURPRISE_MODELS, surprise_predictions, tune_surprise
 from .tuning import TUNING_BUDGET
 
-__all__ = ["MF_TRAIN", "BiasedMF", "tune_biased_mf", "SURPRISE_MODELS", "TUNING_BUDGET", "surprise_predictions", "tune_surprise"]
+__all__ = [
+    "MF_TRAIN",
+    "BiasedMF",
+    "LightGCNRating",
+    "tune_biased_mf",
+    "tune_lightgcn",
+    "SURPRISE_MODELS",
+    "TUNING_BUDGET",
+    "surprise_predictions",
+    "tune_surprise",
+]

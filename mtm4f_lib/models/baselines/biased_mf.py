@@ -9,16 +9,13 @@ with early stopping on the validation slice. Factors start at N(0, 0.1), as in S
 
 from __future__ import annotations
 
-import time
-from dataclasses import replace
-
 import numpy as np
 import torch
 from torch import nn
 
 from ...data import MultiModalDataset, Split
-from ...training import TrainConfig, train_and_evaluate
-from .tuning import settings
+from ...training import TrainConfig
+from .tuning import tune_recommender
 
 
 class BiasedMF(nn.Module):
@@ -71,14 +68,7 @@ MF_TRAIN = TrainConfig(max_epochs=200, patience=5, lr=5e-3, batch_size=1024)
 
 
 def tune_biased_mf(dataset: MultiModalDataset, split: Split, seed: int = 0, train: TrainConfig = MF_TRAIN) -> dict:
-    """Every setting of ``MF_SPACE`` trained on the split's training rows with early stopping on the seeded
-    validation slice; the setting with the lowest validation RMSE and its test RMSE (as ``tune_surprise``)."""
-    start = time.perf_counter()
-    config = replace(train, seed=seed)
-    trials = []
-    for params in settings(MF_SPACE):
-        result = train_and_evaluate(dataset, split, lambda ds, rows, p=params: BiasedMF.from_dataset(ds, rows, p["factors"], p["reg"]), config)
-        trials.append({"params": params, "val_rmse": result.val_rmse, "rmse": result.metrics["rmse"], "best_epoch": result.best_epoch})
-    best = min(trials, key=lambda t: t["val_rmse"])
-    return {"model": "BiasedMF", "params": best["params"], "val_rmse": best["val_rmse"], "rmse": best["rmse"],
-            "trials": [{k: v for k, v in t.items() if k != "rmse"} for t in trials], "seconds": time.perf_counter() - start}  # fmt: skip
+    """``MF_SPACE`` searched on the validation slice (``tuning.tune_recommender``)."""
+    return tune_recommender(
+        dataset, split, "BiasedMF", lambda p: lambda ds, rows: BiasedMF.from_dataset(ds, rows, p["factors"], p["reg"]), MF_SPACE, seed, train
+    )

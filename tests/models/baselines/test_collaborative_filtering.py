@@ -5,7 +5,7 @@ import torch
 
 from mtm4f_lib.data import validation_slice
 from mtm4f_lib.evaluation import global_mean_rmse, rmse
-from mtm4f_lib.models.baselines import MF_TRAIN, SURPRISE_MODELS, TUNING_BUDGET, BiasedMF, surprise_predictions, tune_biased_mf, tune_surprise
+from mtm4f_lib.models.baselines import MF_TRAIN, SURPRISE_MODELS, TUNING_BUDGET, BiasedMF, surprise_predictions, tune_biased_mf, tune_lightgcn, tune_surprise
 from mtm4f_lib.training import TrainConfig, train_and_evaluate
 
 
@@ -60,3 +60,10 @@ def test_a_movie_unseen_in_training_gets_the_mean_plus_the_user_bias(synthetic):
     users, items = torch.as_tensor(rows["user"].to_numpy()), torch.as_tensor(rows["item"].to_numpy())
     with torch.no_grad():
         assert torch.allclose(model.terms(users, items)[0], model.mean + model.user_bias(users).squeeze(1))
+
+
+def test_lightgcn_is_tuned_with_the_same_budget_and_beats_the_global_mean(synthetic):
+    result = tune_lightgcn(synthetic, synthetic.split, seed=0, train=TrainConfig(max_epochs=40, patience=4, lr=2e-2, batch_size=512))
+    assert len(result["trials"]) == TUNING_BUDGET and result["val_rmse"] == min(t["val_rmse"] for t in result["trials"])
+    ratings = synthetic.ratings["rating"].to_numpy()
+    assert result["rmse"] < global_mean_rmse(ratings[synthetic.split.train], ratings[synthetic.split.test])
