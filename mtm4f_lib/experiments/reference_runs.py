@@ -12,11 +12,7 @@ setting is a stored run of its own, the one with the lowest validation RMSE is t
 
 from __future__ import annotations
 
-import hashlib
-import json
-import time
 from dataclasses import asdict, dataclass, replace
-from importlib.metadata import version
 
 from ..data import MODALITIES, complete_modality_split, load_dataset
 from ..data.container import MultiModalDataset, Split
@@ -24,7 +20,7 @@ from ..data.splits import cold_start_split
 from ..errors import MTM4FError, check_choice
 from ..models.baselines import SURPRISE_MODELS, TUNING_BUDGET, tune_biased_mf, tune_lightgcn, tune_surprise
 from ..models.baselines.tuning import settings
-from .runs import RESULTS_VERSION, RunSpec, RunStore, train_spec
+from .runs import RunSpec, RunStore, spec_key, stored_record, train_spec
 
 TORCH_REFERENCES = {"BiasedMF": tune_biased_mf, "LightGCN": tune_lightgcn}
 REFERENCES = (*SURPRISE_MODELS, *TORCH_REFERENCES)
@@ -58,8 +54,7 @@ class ReferenceSpec:
 
     @property
     def key(self) -> str:
-        text = json.dumps({"results_version": RESULTS_VERSION, "reference": asdict(self)}, sort_keys=True)
-        return hashlib.sha256(text.encode()).hexdigest()[:20]
+        return spec_key({"reference": asdict(self)})
 
     @property
     def label(self) -> str:
@@ -77,11 +72,7 @@ class ReferenceSpec:
             raise MTM4FError(f"Reference {self.model} tried no setting.")
         result = {"metrics": {"rmse": tuned["rmse"]}, "val_rmse": tuned["val_rmse"], "params": tuned["params"], "trials": tuned["trials"],
                   "seconds": tuned["seconds"], "counts": {"train": len(split.train), "test": len(split.test)}}  # fmt: skip
-        record = {"key": self.key, "spec": asdict(self), "result": result, "results_version": RESULTS_VERSION,
-                  "versions": {p: version(p) for p in ("mtm4f", "scikit-surprise", "torch")}, "finished": time.strftime("%Y-%m-%dT%H:%M:%S")}  # fmt: skip
-        record = json.loads(json.dumps(record))
-        store.put(self, record)
-        return record
+        return stored_record(self, asdict(self), result, store, ("mtm4f", "scikit-surprise", "torch"))
 
 
 # The hybrid (ModelConfig.collaborative_dim > 0): the paper's model plus a biased-MF term, tuned over one budget.
@@ -111,8 +102,7 @@ class TunedSpec:
 
     @property
     def key(self) -> str:
-        text = json.dumps({"results_version": RESULTS_VERSION, "tuned": self.base.key, "space": self.space}, sort_keys=True)
-        return hashlib.sha256(text.encode()).hexdigest()[:20]
+        return spec_key({"tuned": self.base.key, "space": self.space})
 
     def settings(self) -> list[RunSpec]:
         return [replace(self.base, model=replace(self.base.model, **chosen)) for chosen in settings(dict(self.space))]
@@ -124,11 +114,7 @@ class TunedSpec:
         params = {name: getattr(best_spec.model, name) for name, _ in self.space}
         result = {**best["result"], "params": params, "seconds": sum(r["result"]["seconds"] for _, r in trials),
                   "trials": [{"params": {n: getattr(s.model, n) for n, _ in self.space}, "val_rmse": r["result"]["val_rmse"], "key": s.key} for s, r in trials]}  # fmt: skip
-        record = {"key": self.key, "spec": {"base": asdict(self.base), "space": self.space}, "result": result, "results_version": RESULTS_VERSION,
-                  "finished": time.strftime("%Y-%m-%dT%H:%M:%S")}  # fmt: skip
-        record = json.loads(json.dumps(record))
-        store.put(self, record)
-        return record
+        return stored_record(self, {"base": asdict(self.base), "space": self.space}, result, store)
 
 
 def tuned(base: RunSpec, space: dict) -> TunedSpec:

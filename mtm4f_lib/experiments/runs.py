@@ -81,8 +81,7 @@ class RunSpec:
         for name, default in KEYED_ONLY_OFF_DEFAULT.items():
             if fields["model"][name] == default:
                 del fields["model"][name]
-        text = json.dumps({"results_version": RESULTS_VERSION, **fields}, sort_keys=True)
-        return hashlib.sha256(text.encode()).hexdigest()[:20]
+        return spec_key(fields)
 
     @property
     def seed(self) -> int:
@@ -96,6 +95,22 @@ class RunSpec:
     def trained_record(self, data_dir: str | None, store: RunStore) -> dict:
         """Train the run and store its record (what a grid worker does with a spec)."""
         return train_spec(self, data_dir, store)[1]
+
+
+def spec_key(payload: dict) -> str:
+    """The hash that names a run in the store: ``payload`` (what the result depends on) with the results version."""
+    text = json.dumps({"results_version": RESULTS_VERSION, **payload}, sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()[:20]
+
+
+def stored_record(spec, fields: dict, result: dict, store=None, packages=("mtm4f", "torch", "torch_geometric")) -> dict:
+    """A run's record (``fields``: what its spec says) exactly as the store reads it back, put in ``store`` when given."""
+    record = {"key": spec.key, "spec": fields, "result": result, "results_version": RESULTS_VERSION,
+              "versions": {p: version(p) for p in packages}, "finished": time.strftime("%Y-%m-%dT%H:%M:%S")}  # fmt: skip
+    record = json.loads(json.dumps(record))
+    if store is not None:
+        store.put(spec, record)
+    return record
 
 
 def runs_root(root=None) -> Path:
@@ -184,17 +199,7 @@ def train_spec(spec: RunSpec, data_dir: str | None = None, store: RunStore | Non
         split = dataset.split if spec.protocol in ("full", "cold") else complete_modality_split(dataset, spec.model.modalities, verbose=False)
         train_view = test_view = dataset
     model, result = train_mtm4f(train_view, split, spec.model, spec.train, progress=progress, test_dataset=test_view)
-    record = {
-        "key": spec.key,
-        "spec": asdict(spec),
-        "result": result.to_dict(),
-        "results_version": RESULTS_VERSION,
-        "versions": {p: version(p) for p in ("mtm4f", "torch", "torch_geometric")},
-        "finished": time.strftime("%Y-%m-%dT%H:%M:%S"),
-    }
-    record = json.loads(json.dumps(record))  # the record exactly as the store will read it back
-    if store is not None:
-        store.put(spec, record)
+    record = stored_record(spec, asdict(spec), result.to_dict(), store)
     return model, record
 
 
