@@ -62,7 +62,8 @@ def _profile(args):
 
     profile = get_profile(args.profile)
     seeds = tuple(args.seeds) if args.seeds else None
-    return replace(profile, seeds=seeds or profile.seeds, missing_repeats=seeds or profile.missing_repeats, device=args.device)
+    return replace(profile, seeds=seeds or profile.seeds, missing_repeats=seeds or profile.missing_repeats, reference_seeds=seeds or profile.reference_seeds,
+                   device=args.device)  # fmt: skip
 
 
 def _tables(args) -> int:
@@ -96,8 +97,9 @@ def _references(args) -> int:
 
     profile = _profile(args)
     for dataset in args.dataset:
-        table = make(dataset, profile, tuple(args.protocols or profile.protocols), args.models, args.data_dir, args.outputs_dir, args.workers)
+        table, buckets = make(dataset, profile, args.protocols, args.models, args.data_dir, args.outputs_dir, args.workers)
         print(table.to_string(index=False, float_format="{:.4f}".format))
+        print(buckets.to_string(index=False, float_format="{:.4f}".format))
     return 0
 
 

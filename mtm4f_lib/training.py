@@ -17,7 +17,7 @@ import os
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Protocol
 
 import numpy as np
@@ -113,7 +113,8 @@ def row_data(dataset: MultiModalDataset, rows: np.ndarray, tasks) -> RowData:
 
 @dataclass(frozen=True)
 class RunResult:
-    """What one run measured: test metrics, the best validation RMSE and epoch, the history, seconds."""
+    """What one run measured: test metrics, the best validation RMSE and epoch, the history, seconds, and
+    the rating predicted for each test row (in the split's order, clipped to the rating range)."""
 
     metrics: dict[str, float]
     val_rmse: float
@@ -121,9 +122,11 @@ class RunResult:
     history: tuple[dict, ...]
     seconds: float
     counts: dict[str, int]
+    test_predictions: np.ndarray | None = field(default=None, repr=False, compare=False)
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        """The numbers of the run as JSON types (the per-row predictions are stored beside it)."""
+        return {k: v for k, v in asdict(self).items() if k != "test_predictions"}
 
 
 @contextmanager
@@ -210,6 +213,8 @@ def train_and_evaluate(
         train, val, test = (row_data(dataset, rows, tasks).to(device) for rows in (fit_split.train, val_rows, split.test))
         history, best_epoch, best_val = fit(model, train, val, config, dataset.rating_range, rng, progress)
         with getattr(model, "test_inputs", nullcontext)():  # a model may read other inputs at test time
-            metrics = task_metrics(predict_rows(model, test), {t: y.cpu().numpy() for t, y in test.labels.items()}, dataset.rating_range)
+            predicted = predict_rows(model, test)
+        metrics = task_metrics(predicted, {t: y.cpu().numpy() for t, y in test.labels.items()}, dataset.rating_range)
     counts = {"train": len(train), "val": len(val), "test": len(test)}
-    return RunResult(metrics, best_val, best_epoch, tuple(history), time.perf_counter() - start, counts)
+    test_predictions = np.clip(predicted["rating"], *dataset.rating_range)
+    return RunResult(metrics, best_val, best_epoch, tuple(history), time.perf_counter() - start, counts, test_predictions)

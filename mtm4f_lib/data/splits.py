@@ -54,6 +54,21 @@ def official_fold(dataset: MultiModalDataset, fold: int, data_dir=None) -> Split
     return official_split(resolve_data_dir(data_dir), dataset.ratings, fold)
 
 
+def seeded_split(dataset: MultiModalDataset, protocol: str, seed: int, data_dir=None) -> Split:
+    """The split of a protocol whose rows depend on the run's seed: 'cold' (``cold_start_split`` of ``seed``) or
+    'folds' (ML-100K's official fold u<seed + 1>, so that seeds 0-4 are the five folds)."""
+    if protocol == "cold":
+        return cold_start_split(dataset, seed=seed)
+    if protocol != "folds":
+        raise MTM4FError(f"Only the protocols 'cold' and 'folds' have a split per seed; got {protocol!r}.")
+    if seed + 1 not in FOLDS:
+        raise MTM4FError(f"The protocol 'folds' reads fold u<seed + 1>: seeds 0-4 are the five folds; got seed {seed}.")
+    return official_fold(dataset, seed + 1, data_dir)
+
+
+SEEDED_PROTOCOLS = ("cold", "folds")
+
+
 def cold_start_split(dataset: MultiModalDataset, fraction: float = COLD_FRACTION, seed: int = 0) -> Split:
     """Item cold start: a seeded ``fraction`` of the rated movies is held out of training entirely;
     every rating of a held-out movie is a test row, every other rating a training row."""

@@ -31,6 +31,7 @@ class Profile:
     missing_rows: int | None = None  # the first rows of each of Tables 5-10 (None: all)
     protocols: tuple[str, ...] = ("complete", "full", "cold")  # notebook 06: the protocols of the references table
     reference_models: tuple[str, ...] | None = None  # notebook 06: the models of the references table (None: all)
+    reference_seeds: tuple[int, ...] | None = None  # notebook 06: the seeds of the references table (None: ``seeds``)
 
     def train_config(self, seed: int) -> TrainConfig:
         return TrainConfig(seed=seed, max_epochs=self.max_epochs, patience=self.patience, device=self.device)
@@ -56,6 +57,8 @@ PROFILES = {
         patience=4,
         missing_repeats=(0, 1, 2, 3, 4),
         missing_methods=("m4", "drop", "mask", "mean", "moddrop", "regressor", "propagate", "m4_nometa", "m4_noreg"),
+        protocols=("complete", "full", "cold", "folds"),
+        reference_seeds=(0, 1, 2, 3, 4),
     ),  # fmt: skip
 }
 

@@ -3,7 +3,8 @@ tuned over a search space (the hybrid), through the run store.
 
 A :class:`ReferenceSpec` names a reference model, a seed and the protocol: ``complete`` (the complete
 AMSV rows of the dataset's split: Table 11's rows), ``full`` (the whole split: ML-100K's u1 with
-80,000 / 20,000 ratings) or ``cold`` (item cold start), as ``RunSpec.protocol`` names them for MTM4F. Each run tunes its model over the same budget of settings on the seeded
+80,000 / 20,000 ratings), ``cold`` (item cold start) or ``folds`` (ML-100K's official folds), as
+``RunSpec.protocol`` names them for MTM4F. Each run tunes its model over the same budget of settings on the seeded
 validation slice (``models.baselines``) and reads the test rows once; records sit in the same run
 store as MTM4F's runs, so a table of references resumes and is rebuilt without refitting.
 A :class:`TunedSpec` does the same for an MTM4F run over a space of ModelConfig settings: every
@@ -16,7 +17,7 @@ from dataclasses import asdict, dataclass, replace
 
 from ..data import MODALITIES, complete_modality_split, load_dataset
 from ..data.container import MultiModalDataset, Split
-from ..data.splits import cold_start_split
+from ..data.splits import SEEDED_PROTOCOLS, seeded_split
 from ..errors import MTM4FError, check_choice
 from ..models.baselines import SURPRISE_MODELS, TUNING_BUDGET, tune_biased_mf, tune_lightgcn, tune_surprise
 from ..models.baselines.tuning import settings
@@ -28,14 +29,15 @@ PROTOCOLS = {
     "complete": "the complete AMSV rows of the split (Table 11)",
     "full": "every rating of the split",
     "cold": "item cold start: every rating of a seeded 20% of the movies held out of training (seed: the run's)",
+    "folds": "ML-100K's five official folds u1..u5 (the run of seed s reads fold u<s + 1>; u1 is the full protocol's split)",
 }
 
 
-def reference_split(dataset: MultiModalDataset, protocol: str, seed: int) -> Split:
+def reference_split(dataset: MultiModalDataset, protocol: str, seed: int, data_dir=None) -> Split:
     """The rows a run of ``seed`` reads under ``protocol`` (see ``PROTOCOLS``), as ``RunSpec`` reads them for MTM4F."""
     check_choice("protocol", protocol, PROTOCOLS)
-    if protocol == "cold":
-        return cold_start_split(dataset, seed=seed)
+    if protocol in SEEDED_PROTOCOLS:
+        return seeded_split(dataset, protocol, seed, data_dir)
     return complete_modality_split(dataset, MODALITIES, verbose=False) if protocol == "complete" else dataset.split
 
 
@@ -63,16 +65,16 @@ class ReferenceSpec:
     def trained_record(self, data_dir: str | None, store: RunStore) -> dict:
         """Tune, test and store the run (what a grid worker does with a spec)."""
         dataset = load_dataset(self.dataset, data_dir=data_dir)
-        split = reference_split(dataset, self.protocol, self.seed)
+        split = reference_split(dataset, self.protocol, self.seed, data_dir)
         if self.model in TORCH_REFERENCES:
             tuned = TORCH_REFERENCES[self.model](dataset, split, self.seed)
         else:
-            tuned = {k: v for k, v in tune_surprise(dataset, split, self.model, self.seed).items() if k != "predictions"}
+            tuned = tune_surprise(dataset, split, self.model, self.seed)
         if not tuned["trials"]:
             raise MTM4FError(f"Reference {self.model} tried no setting.")
         result = {"metrics": {"rmse": tuned["rmse"]}, "val_rmse": tuned["val_rmse"], "params": tuned["params"], "trials": tuned["trials"],
                   "seconds": tuned["seconds"], "counts": {"train": len(split.train), "test": len(split.test)}}  # fmt: skip
-        return stored_record(self, asdict(self), result, store, ("mtm4f", "scikit-surprise", "torch"))
+        return stored_record(self, asdict(self), result, store, ("mtm4f", "scikit-surprise", "torch"), tuned["predictions"])
 
 
 # The hybrid (ModelConfig.collaborative_dim > 0): the paper's model plus a biased-MF term, tuned over one budget.
@@ -108,13 +110,16 @@ class TunedSpec:
         return [replace(self.base, model=replace(self.base.model, **chosen)) for chosen in settings(dict(self.space))]
 
     def trained_record(self, data_dir: str | None, store: RunStore) -> dict:
-        """Every setting's run (from the store, else trained and stored), then the best one by validation RMSE, stored."""
+        """Every setting's run (from the store, else trained and stored), then the best one by validation RMSE, stored
+        with its test predictions (the best setting is trained again if it was stored without them)."""
         trials = [(spec, store.get(spec) or train_spec(spec, data_dir, store)[1]) for spec in self.settings()]
         best_spec, best = min(trials, key=lambda trial: trial[1]["result"]["val_rmse"])
+        if store.predictions(best_spec) is None:
+            best = train_spec(best_spec, data_dir, store)[1]
         params = {name: getattr(best_spec.model, name) for name, _ in self.space}
         result = {**best["result"], "params": params, "seconds": sum(r["result"]["seconds"] for _, r in trials),
                   "trials": [{"params": {n: getattr(s.model, n) for n, _ in self.space}, "val_rmse": r["result"]["val_rmse"], "key": s.key} for s, r in trials]}  # fmt: skip
-        return stored_record(self, {"base": asdict(self.base), "space": self.space}, result, store)
+        return stored_record(self, {"base": asdict(self.base), "space": self.space}, result, store, predictions=store.predictions(best_spec))
 
 
 def tuned(base: RunSpec, space: dict) -> TunedSpec:

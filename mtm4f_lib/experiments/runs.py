@@ -3,9 +3,10 @@
 A :class:`RunSpec` names everything a result depends on (dataset, protocol, embeddings, model and
 training configs, and ``RESULTS_VERSION``, bumped whenever model or training code changes what a
 run measures). Its hash names a JSON file in the run store (``$MTM4F_CACHE/runs`` by default), which
-holds the metrics, seconds, history and package versions. :func:`run_grid` skips every spec that is
-already stored, so an interrupted grid resumes where it stopped, and a table is rebuilt from stored
-runs without retraining.
+holds the metrics, seconds, history and package versions; beside it, ``<key>.predictions.npy`` holds
+the rating predicted for each test row (what per-rating tests and per-bucket RMSEs read). :func:`run_grid`
+skips every spec that is already stored, so an interrupted grid resumes where it stopped, and a table
+is rebuilt from stored runs without retraining.
 """
 
 from __future__ import annotations
@@ -23,11 +24,11 @@ from pathlib import Path
 import numpy as np
 from tqdm.auto import tqdm
 
-from ..atomic import write_text
+from ..atomic import atomic_path, write_text
 from ..data import MODALITIES, MissingSetting, abbreviate, complete_modality_split, load_dataset, missing_views
 from ..data.container import MultiModalDataset, Split
 from ..data.fills import FILLS, fill_hidden
-from ..data.splits import cold_start_split
+from ..data.splits import SEEDED_PROTOCOLS, seeded_split
 from ..embeddings.media_folder import embeddings_id
 from ..errors import MTM4FError
 from ..models import MTM4F, ModelConfig
@@ -36,7 +37,8 @@ from ..paths import cache_root
 from ..training import RunResult, TrainConfig, train_and_evaluate
 
 RESULTS_VERSION = "2"
-PROTOCOLS = ("complete", "missing", "full", "cold")
+PREDICTIONS = ".predictions.npy"
+PROTOCOLS = ("complete", "missing", "full", "cold", "folds")
 EMBEDDINGS = ("standard",)
 
 
@@ -50,7 +52,9 @@ class RunSpec:
                 'full': every rating of the split (ML-100K u1: 80,000 / 20,000), a modality a movie
                 lacks handled as the model's ``missing`` says (the collaborative-filtering literature's rows);
                 'cold': item cold start, every rating of a seeded 20% of the movies (seed: the run's)
-                held out of training, the embeddings learnt from ratings rebuilt from the other rows.
+                held out of training, the embeddings learnt from ratings rebuilt from the other rows;
+                'folds': ML-100K's official fold u<seed + 1> (seeds 0-4: the five folds), the embeddings
+                learnt from ratings rebuilt from the fold's training rows.
     embeddings  'standard': the section-5.1 embeddings of ``embed_dataset`` (the generated
                 features for ``synthetic``); 'media-<fingerprint>': those with the trailer media of
                 $MTM4F_MEDIA laid over them (see ``embeddings.media_folder``).
@@ -103,13 +107,14 @@ def spec_key(payload: dict) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:20]
 
 
-def stored_record(spec, fields: dict, result: dict, store=None, packages=("mtm4f", "torch", "torch_geometric")) -> dict:
-    """A run's record (``fields``: what its spec says) exactly as the store reads it back, put in ``store`` when given."""
+def stored_record(spec, fields: dict, result: dict, store=None, packages=("mtm4f", "torch", "torch_geometric"), predictions=None) -> dict:
+    """A run's record (``fields``: what its spec says) exactly as the store reads it back, put in ``store`` with its
+    test ``predictions`` when given."""
     record = {"key": spec.key, "spec": fields, "result": result, "results_version": RESULTS_VERSION,
               "versions": {p: version(p) for p in packages}, "finished": time.strftime("%Y-%m-%dT%H:%M:%S")}  # fmt: skip
     record = json.loads(json.dumps(record))
     if store is not None:
-        store.put(spec, record)
+        store.put(spec, record, predictions)
     return record
 
 
@@ -119,39 +124,52 @@ def runs_root(root=None) -> Path:
 
 
 class RunStore:
-    """Finished runs as ``<key>.json`` files, each written atomically."""
+    """Finished runs as ``<dataset>_<key>.json`` files with their test predictions beside them, each written atomically."""
 
     def __init__(self, root=None):
         self.root = runs_root(root)
 
-    def path(self, spec: RunSpec) -> Path:
-        return self.root / f"{spec.dataset}_{spec.key}.json"
+    def path(self, spec: RunSpec, suffix: str = ".json") -> Path:
+        return self.root / f"{spec.dataset}_{spec.key}{suffix}"
 
-    def get(self, spec: RunSpec) -> dict | None:
+    def get(self, spec: RunSpec, with_predictions: bool = False) -> dict | None:
+        """The stored record, or None; with ``with_predictions``, None too when the run stored no predictions."""
         path = self.path(spec)
-        return json.loads(path.read_text()) if path.is_file() else None
+        if not path.is_file() or (with_predictions and not self.path(spec, PREDICTIONS).is_file()):
+            return None
+        return json.loads(path.read_text())
 
-    def put(self, spec: RunSpec, record: dict) -> None:
+    def predictions(self, spec: RunSpec) -> np.ndarray | None:
+        """The rating the run predicted for each test row (the split's order), or None when it stored none."""
+        path = self.path(spec, PREDICTIONS)
+        return np.load(path) if path.is_file() else None
+
+    def put(self, spec: RunSpec, record: dict, predictions=None) -> None:
+        """Store the record, its predictions first, so that a record on disk always finds its predictions."""
+        if predictions is not None:
+            with atomic_path(self.path(spec, PREDICTIONS)) as tmp, open(tmp, "wb") as out:
+                np.save(out, np.asarray(predictions, dtype=np.float32))
         write_text(self.path(spec), json.dumps(record, indent=1, sort_keys=True))
 
 
-def prepared_dataset(name: str, data_dir=None, embeddings: str | None = None, cold_seed: int | None = None) -> MultiModalDataset:
-    """The dataset with its embeddings (built once per data folder, then read from the embedding cache).
+def prepared_dataset(name: str, data_dir=None, embeddings: str | None = None, protocol: str | None = None, seed: int = 0) -> MultiModalDataset:
+    """The dataset with its embeddings (built once per data folder and split, then read from the embedding cache).
 
     ``embeddings`` is a RunSpec's field; None means what the environment gives (:func:`embeddings_id`).
-    With ``cold_seed`` the dataset's split is the item cold-start split of that seed
-    (``data.splits.cold_start_split``), and the embeddings that learn from ratings learn from its training rows.
+    Under a protocol of ``data.splits.SEEDED_PROTOCOLS`` the dataset's split is that protocol's split of
+    ``seed`` (``data.splits.seeded_split``), and the embeddings that learn from ratings learn from its training rows.
     """
-    return _prepared_dataset(name, str(data_dir) if data_dir else None, embeddings or embeddings_id(), cold_seed)
+    seeded = (protocol, seed) if protocol in SEEDED_PROTOCOLS else None
+    return _prepared_dataset(name, str(data_dir) if data_dir else None, embeddings or embeddings_id(), seeded)
 
 
 @lru_cache(maxsize=8)
-def _prepared_dataset(name: str, data_dir: str | None, embeddings: str, cold_seed: int | None) -> MultiModalDataset:
+def _prepared_dataset(name: str, data_dir: str | None, embeddings: str, seeded: tuple[str, int] | None) -> MultiModalDataset:
     from ..embeddings.pipeline import embed_dataset
 
     dataset = load_dataset(name, data_dir=data_dir)
-    if cold_seed is not None:
-        dataset = replace(dataset, split=cold_start_split(dataset, seed=cold_seed))
+    if seeded is not None:
+        dataset = replace(dataset, split=seeded_split(dataset, *seeded, data_dir))
     if embeddings == "standard":
         return dataset if name == "synthetic" else embed_dataset(dataset, progress=False, media_dir=False)[0]
     if embeddings != (now := embeddings_id()):
@@ -191,43 +209,44 @@ def train_mtm4f(
 def train_spec(spec: RunSpec, data_dir: str | None = None, store: RunStore | None = None, progress: bool = False) -> tuple[MTM4F, dict]:
     """Train and test one spec; the trained model and its record (JSON types only), put in ``store`` when
     one is given (later tables and look-ups then reuse the run)."""
-    dataset = prepared_dataset(spec.dataset, data_dir, spec.embeddings, spec.seed if spec.protocol == "cold" else None)
+    dataset = prepared_dataset(spec.dataset, data_dir, spec.embeddings, spec.protocol, spec.seed)
     if spec.protocol == "missing":
         split = complete_modality_split(dataset, MODALITIES, verbose=False)
         train_view, test_view = missing_views(dataset, split, spec.missing)
     else:
-        split = dataset.split if spec.protocol in ("full", "cold") else complete_modality_split(dataset, spec.model.modalities, verbose=False)
+        split = complete_modality_split(dataset, spec.model.modalities, verbose=False) if spec.protocol == "complete" else dataset.split
         train_view = test_view = dataset
     model, result = train_mtm4f(train_view, split, spec.model, spec.train, progress=progress, test_dataset=test_view)
-    record = stored_record(spec, asdict(spec), result.to_dict(), store)
+    record = stored_record(spec, asdict(spec), result.to_dict(), store, predictions=result.test_predictions)
     return model, record
 
 
-def _stored_record(spec: RunSpec, store: RunStore, data_dir: str | None) -> dict:
+def _stored_record(spec: RunSpec, store: RunStore, data_dir: str | None, predictions: bool = False) -> dict:
     """A grid worker's job (a top-level function, so that a process pool can run it): the record, trained and stored
     unless another grid on the same store has stored it since this grid started."""
-    return store.get(spec) or spec.trained_record(data_dir, store)
+    return store.get(spec, predictions) or spec.trained_record(data_dir, store)
 
 
-def run_grid(specs, store: RunStore | None = None, data_dir=None, workers: int = 1, progress: bool = True) -> dict[str, dict]:
+def run_grid(specs, store: RunStore | None = None, data_dir=None, workers: int = 1, progress: bool = True, predictions: bool = False) -> dict[str, dict]:
     """Every spec's record by key, training only those the store lacks (``workers`` processes).
 
-    Each finished run is stored at once, so an interrupted grid resumes where it stopped.
+    Each finished run is stored at once, so an interrupted grid resumes where it stopped. With
+    ``predictions``, a stored run without test predictions (stored before runs kept them) is trained again.
     """
     store = store or RunStore()
     data_dir = str(data_dir) if data_dir else None
     unique = {spec.key: spec for spec in specs}
-    records = {key: record for key, spec in unique.items() if (record := store.get(spec)) is not None}
+    records = {key: record for key, spec in unique.items() if (record := store.get(spec, predictions)) is not None}
     todo = [spec for key, spec in unique.items() if key not in records]
     bar = tqdm(total=len(unique), initial=len(records), desc="runs", unit="run", disable=not progress)
     if workers <= 1:
         for spec in todo:
             bar.set_postfix_str(spec.label)
-            records[spec.key] = _stored_record(spec, store, data_dir)
+            records[spec.key] = _stored_record(spec, store, data_dir, predictions)
             bar.update()
     else:
         with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
-            futures = [pool.submit(_stored_record, spec, store, data_dir) for spec in todo]
+            futures = [pool.submit(_stored_record, spec, store, data_dir, predictions) for spec in todo]
             for future in as_completed(futures):
                 record = future.result()
                 records[record["key"]] = record

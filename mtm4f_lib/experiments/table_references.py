@@ -6,8 +6,10 @@ compare with the collaborative-filtering literature. MTM4F is the paper's model 
 3's / 4's SP AMSV cell on the complete rows), with the paper's settings (untuned); MTM4F+MF is the
 hybrid (the same model plus a biased-MF term, ``ModelConfig.collaborative_dim``); the hybrid and every
 reference are tuned over the same budget of settings on the validation slice (``models.baselines``). Per model and protocol: mean, std, n and the 95%
-confidence interval over seeds, and a paired t-test against MTM4F over seeds (seed s of each).
-Writes ``tables/references_<dataset>``, a figure of the intervals, and the metrics with every run.
+confidence interval over seeds, a paired t-test against MTM4F over seeds (seed s of each), and a paired
+t-test against MTM4F on the same test ratings (``per_rating``). Writes ``tables/references_<dataset>``
+with a figure of the intervals, ``tables/references_<dataset>_popularity`` (RMSE per item-popularity
+bucket) with its figure, and the metrics with every run.
 """
 
 from __future__ import annotations
@@ -18,11 +20,13 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ..errors import check_choice
+from ..data.splits import FOLDS
+from ..errors import MTM4FError, check_choice
 from ..paths import profile_outputs
-from ..plots.tables import interval_figure
+from ..plots.tables import bucket_figure, interval_figure
 from ..provenance import provenance
 from ..reporting import save_figure, save_metrics, save_table
+from .per_rating import bucket_rmse, paired_rating_test, rated_errors
 from .profiles import get_profile
 from .reference_runs import HYBRID_SPACE, PROTOCOLS, REFERENCES, ReferenceSpec, tuned
 from .runs import RunStore, prepared_dataset, run_grid
@@ -34,21 +38,26 @@ MODELS = (MTM4F, HYBRID, *REFERENCES)
 
 
 def grid(dataset, profile, protocols=tuple(PROTOCOLS), models=None) -> dict:
-    """{(model, protocol): [one spec per seed]}: ``models`` (default: the profile's, else all) under each protocol."""
+    """{(model, protocol): [one spec per seed]}: ``models`` (default: the profile's, else all) under each protocol,
+    over the profile's reference seeds; under 'folds' over the five folds (seeds 0-4), fold u1 read from the 'full' protocol's runs."""
     models = tuple(models or profile.reference_models or MODELS)
     for model in models:
         check_choice("model", model, MODELS)
     out = {}
     for kind in protocols:
         check_choice("protocol", kind, PROTOCOLS)
-        paper_model = [replace(complete_spec(dataset, seed, profile), protocol=kind) for seed in profile.seeds]
+        if kind == "folds" and dataset.name != "ml100k":
+            raise MTM4FError(f"The protocol 'folds' reads ML-100K's official folds; dataset {dataset.name!r} has none. Use the protocols complete, full, cold.")
+        seeds = range(len(FOLDS)) if kind == "folds" else profile.reference_seeds or profile.seeds
+        seeded = [(seed, "full" if (kind, seed) == ("folds", 0) else kind) for seed in seeds]
+        paper_model = [replace(complete_spec(dataset, seed, profile), protocol=run_kind) for seed, run_kind in seeded]
         for model in models:
             if model == MTM4F:
                 out[(model, kind)] = paper_model
             elif model == HYBRID:
                 out[(model, kind)] = [tuned(spec, HYBRID_SPACE) for spec in paper_model]
             else:
-                out[(model, kind)] = [ReferenceSpec(dataset.name, model, seed, kind) for seed in profile.seeds]
+                out[(model, kind)] = [ReferenceSpec(dataset.name, model, seed, run_kind) for seed, run_kind in seeded]
     return out
 
 
@@ -63,8 +72,9 @@ def summarise(specs: dict, records: dict) -> pd.DataFrame:
     return pd.DataFrame(runs)
 
 
-def cells(runs: pd.DataFrame) -> pd.DataFrame:
-    """Per (model, protocol): mean, std, n, 95% CI half-width, and MTM4F minus the model with a paired t-test over seeds."""
+def cells(runs: pd.DataFrame, errors: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Per (model, protocol): mean, std, n, 95% CI half-width, MTM4F minus the model with a paired t-test over seeds,
+    and with ``errors`` (``per_rating.rated_errors``) the paired t-test on the same test ratings."""
     out = []
     for (model, kind), part in runs.groupby(["model", "protocol"], sort=False):
         n, std = len(part), part["rmse"].std(ddof=1)
@@ -76,19 +86,25 @@ def cells(runs: pd.DataFrame) -> pd.DataFrame:
                     "ci95": stats.t.ppf(0.975, n - 1) * std / np.sqrt(n) if n > 1 else np.nan,
                     "MTM4F minus model": np.nan if model == MTM4F or paired.empty else diff.mean(),
                     "paired t-test p": float(stats.ttest_rel(paired["ours"], paired["theirs"]).pvalue) if test else np.nan,
+                    **(paired_rating_test(errors, MTM4F, model, kind) if errors is not None else {}),
                     "seconds per run": part["seconds"].mean()})  # fmt: skip
     return pd.DataFrame(out)
 
 
-def check_parameters(profile, protocols=None, models=None) -> tuple[tuple, tuple]:
+def profile_protocols(profile, dataset: str) -> tuple[str, ...]:
+    """The profile's protocols that ``dataset`` has ('folds' is ML-100K's)."""
+    return tuple(kind for kind in get_profile(profile).protocols if kind != "folds" or dataset == "ml100k")
+
+
+def check_parameters(profile, protocols=None, models=None, dataset: str = "ml100k") -> tuple[tuple, tuple]:
     """Notebook 06's parameters, checked: (protocols, models); lists may come as text (``-p protocols '["full"]'``),
-    None means the profile's protocols and models; an unknown name stops with one message."""
+    None means the profile's protocols (those ``dataset`` has) and models; an unknown name stops with one message."""
     import ast
 
     def listed(value):
         return ast.literal_eval(value) if isinstance(value, str) else value
 
-    chosen = tuple(listed(protocols) or get_profile(profile).protocols)
+    chosen = tuple(listed(protocols) or profile_protocols(profile, dataset))
     names = tuple(listed(models) or get_profile(profile).reference_models or MODELS)
     for kind in chosen:
         check_choice("protocol", kind, PROTOCOLS)
@@ -112,6 +128,8 @@ def reading(cells: pd.DataFrame, sota: pd.Series | None = None) -> str:
             if len(others):
                 rival, p = others.iloc[0], others.iloc[0]["paired t-test p"]
                 test = "one seed: no paired test" if np.isnan(p) else f"paired t-test over seeds p = {p:.3g}, {'' if p < 0.05 else 'not '}significant at 0.05"
+                if not np.isnan(per_rating := rival.get("per-rating paired t-test p", np.nan)):
+                    test += f"; on the same {int(rival['rated pairs']):,} test ratings p = {per_rating:.3g}"
                 line += f"; MTM4F minus the best reference ({rival['model']}) = {rival['MTM4F minus model']:+.4f} ({test})"
         lines.append(line + ".")
     if sota is not None and MTM4F in sota:
@@ -121,25 +139,34 @@ def reading(cells: pd.DataFrame, sota: pd.Series | None = None) -> str:
     return "\n".join(lines)
 
 
-def make(dataset: str, profile="quick", protocols=tuple(PROTOCOLS), models=None, data_dir=None, outputs_dir=None, workers: int = 1,
-         store: RunStore | None = None, progress: bool = True) -> pd.DataFrame:  # fmt: skip
-    """Run (or read from the store) every run and write ``references_<dataset>``; returns the cells."""
-    profile = get_profile(profile)
+def make(dataset: str, profile="quick", protocols=None, models=None, data_dir=None, outputs_dir=None, workers: int = 1,
+         store: RunStore | None = None, progress: bool = True) -> tuple[pd.DataFrame, pd.DataFrame]:  # fmt: skip
+    """Run (or read from the store) every run and write ``references_<dataset>`` and its popularity table;
+    returns the cells and the RMSE per popularity bucket. ``protocols``: None means the profile's that the dataset has."""
+    profile, store = get_profile(profile), store or RunStore()
+    protocols = tuple(protocols or profile_protocols(profile, dataset))
     ds = prepared_dataset(dataset, data_dir)
     specs = grid(ds, profile, protocols, models)
-    runs = summarise(specs, run_grid([s for seeded in specs.values() for s in seeded], store, data_dir, workers, progress))
-    table = cells(runs)
-    seeds = " ".join(map(str, profile.seeds))
+    runs = summarise(specs, run_grid([s for seeded in specs.values() for s in seeded], store, data_dir, workers, progress, predictions=True))
+    errors = rated_errors(ds, specs, store, data_dir)
+    table = cells(runs, errors)
+    buckets = bucket_rmse(errors)
+    seeds = " ".join(map(str, profile.reference_seeds or profile.seeds))
     used = " ".join(dict.fromkeys(model for model, _ in specs))
     regenerate = f"mtm4f references --dataset {dataset} --profile {profile.name} --seeds {seeds} --protocols {' '.join(protocols)} --models {used}"
-    meta = {"dataset": dataset, "profile": profile.name, "seeds": list(profile.seeds), "protocols": {k: PROTOCOLS[k] for k in protocols},
-            "metric": "test RMSE over seeds: mean, std, n, 95% CI; MTM4F minus the model, paired t-test over seeds",
+    meta = {"dataset": dataset, "profile": profile.name, "seeds": list(profile.reference_seeds or profile.seeds), "folds": "seeds 0-4 (u1..u5)" if "folds" in protocols else None, "protocols": {k: PROTOCOLS[k] for k in protocols},
+            "metric": "test RMSE over seeds: mean, std, n, 95% CI; MTM4F minus the model, paired t-test over seeds and over the same test ratings (per_rating)",
             "defined in": __name__, "shown in": "notebooks/06_sota.ipynb", "regenerate": regenerate}  # fmt: skip
     folder = profile_outputs(profile.name, outputs_dir)
     name = f"references_{dataset}"
     save_table(table, name, folder, meta, float_format="{:.4f}")
-    save_figure(
-        interval_figure(table, f"{dataset}: MTM4F and collaborative-filtering references ({profile.name} profile, seeds {list(profile.seeds)})"), name, folder
-    )
+    save_figure(interval_figure(table, f"{dataset}: MTM4F and collaborative-filtering references ({profile.name} profile, seeds {seeds})"), name, folder)
+    popularity = f"{name}_popularity"
+    bucket_meta = {
+        **meta,
+        "metric": "test RMSE per item-popularity bucket (training ratings of the movie), per seed, averaged over seeds; ratings: test ratings per seed",
+    }
+    save_table(buckets, popularity, folder, bucket_meta, float_format="{:.4f}")
+    save_figure(bucket_figure(buckets, f"{dataset}: test RMSE by the movie's training ratings ({profile.name} profile)"), popularity, folder)
     save_metrics({**meta, **provenance(regenerate, profile.device), "runs": runs.to_dict("records")}, name, folder)
-    return table
+    return table, buckets

@@ -91,3 +91,20 @@ def interval_figure(cells: pd.DataFrame, title: str):
     fig.suptitle(title, fontsize=11)
     fig.tight_layout()
     return fig
+
+
+def bucket_figure(buckets: pd.DataFrame, title: str):
+    """Test RMSE per item-popularity bucket, one line per model, one panel per protocol (``per_rating.bucket_rmse``)."""
+    kinds = list(dict.fromkeys(buckets["protocol"]))
+    fig, axes = plt.subplots(1, len(kinds), figsize=(5.2 * len(kinds), 4), squeeze=False, sharey=True)
+    for ax, kind in zip(axes[0], kinds):
+        part = buckets[buckets["protocol"] == kind].pivot_table(index="bucket", columns="model", values="rmse", observed=True, sort=False)
+        for (model, line), colour in zip(part.items(), plt.get_cmap("tab10").colors):
+            ax.plot(line.index.astype(str), line.to_numpy(), marker="o", color=colour, label=model, lw=2.5 if model.startswith("MTM4F") else 1.2)
+        ax.set(xlabel="training ratings of the movie", title=f"protocol: {kind}")
+        ax.grid(color="0.9")
+    axes[0][0].set_ylabel("test RMSE (lower is better)")
+    axes[0][-1].legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1))
+    fig.suptitle(title, fontsize=11)
+    fig.tight_layout()
+    return fig

@@ -72,3 +72,22 @@ def test_a_run_another_grid_stored_meanwhile_is_not_trained_again(tmp_path, monk
     monkeypatch.setattr(runs, "train_spec", lambda *args, **kwargs: pytest.fail("trained a run that was already stored"))
     store.put(spec, {"key": spec.key, "result": {"metrics": {"rmse": 0.5}}})  # as if a second grid on the same store finished it
     assert runs._stored_record(spec, store, None)["result"]["metrics"]["rmse"] == 0.5
+
+
+def test_a_run_stores_its_test_predictions_and_a_grid_that_needs_them_retrains_a_run_without(tmp_path):
+    import numpy as np
+
+    from mtm4f_lib.data import load_dataset
+    from mtm4f_lib.evaluation import rmse
+
+    store = RunStore(tmp_path / "runs")
+    spec = RunSpec("synthetic", MODEL, TRAIN, protocol="full")
+    record = run_grid([spec], store, progress=False)[spec.key]
+    predicted = store.predictions(spec)
+    dataset = load_dataset("synthetic")
+    truth = dataset.ratings["rating"].to_numpy()[dataset.split.test]
+    assert predicted.shape == truth.shape and np.isclose(rmse(predicted, truth), record["result"]["metrics"]["rmse"], atol=1e-5)
+    store.path(spec, runs.PREDICTIONS).unlink()  # as a run stored before runs kept predictions
+    assert store.get(spec) is not None and store.get(spec, with_predictions=True) is None
+    again = run_grid([spec], store, progress=False, predictions=True)[spec.key]
+    assert again["result"]["metrics"] == record["result"]["metrics"] and np.array_equal(store.predictions(spec), predicted)  # same seed, same numbers

@@ -8,21 +8,23 @@ import pytest
 
 from mtm4f_lib.cli import main
 from mtm4f_lib.evaluation import global_mean_rmse
-from mtm4f_lib.experiments.reference_runs import PROTOCOLS, reference_split
+from mtm4f_lib.experiments.reference_runs import reference_split
 
+KINDS = ("complete", "full", "cold")  # "folds" is ML-100K's: tests/experiments/test_folds.py
 CHOSEN = ("MTM4F", "MTM4F+MF", "SVD", "BiasedMF")  # the other references: tests/models/baselines
 
 
 def test_references_table_from_the_command_line(synthetic, tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("MTM4F_CACHE", str(tmp_path / "cache"))
-    argv = "references --dataset synthetic --seeds 0 1 --workers 1 --protocols".split() + [*PROTOCOLS, "--outputs-dir", str(tmp_path), "--models", *CHOSEN]
+    argv = "references --dataset synthetic --seeds 0 1 --workers 1 --protocols".split() + [*KINDS, "--outputs-dir", str(tmp_path), "--models", *CHOSEN]
     assert main(argv) == 0
     folder = tmp_path / "quick"
     cells = pd.read_csv(folder / "tables" / "references_synthetic.csv")
     assert list(cells["model"].unique()) == list(CHOSEN) and list(cells["protocol"].unique()) == ["complete", "full", "cold"]
     assert (cells["n"] == 2).all() and cells["ci95"].gt(0).all()
     ratings = synthetic.ratings["rating"].to_numpy()
-    splits = {kind: [reference_split(synthetic, kind, seed) for seed in (0, 1)] for kind in PROTOCOLS}
+    splits = {kind: [reference_split(synthetic, kind, seed) for seed in (0, 1)] for kind in KINDS}
+    rated = {kind: len(np.unique(np.concatenate([s.test for s in seeded]))) for kind, seeded in splits.items()}  # every test rating, once
     floors = {kind: np.mean([global_mean_rmse(ratings[s.train], ratings[s.test]) for s in seeded]) for kind, seeded in splits.items()}
     references = cells[(cells["model"] != "MTM4F") & (cells["protocol"] != "cold")]  # on unseen movies CF has only biases
     assert (references["mean"] < references["protocol"].map(floors)).all()
@@ -38,6 +40,12 @@ def test_references_table_from_the_command_line(synthetic, tmp_path, monkeypatch
         in (folder / "tables" / "references_synthetic.md").read_text()
     )
     assert (folder / "figures" / "references_synthetic.png").stat().st_size > 10_000
+    tested = cells[cells["model"] != "MTM4F"]
+    assert tested["per-rating paired t-test p"].between(0, 1).all() and (tested["rated pairs"] == tested["protocol"].map(rated)).all()
+    buckets = pd.read_csv(folder / "tables" / "references_synthetic_popularity.csv")
+    assert set(buckets.loc[buckets["protocol"] == "cold", "bucket"]) == {"unseen"}  # a held-out movie has no training rating
+    assert set(buckets["model"]) == set(CHOSEN) and buckets["rmse"].between(0, 5).all()
+    assert (folder / "figures" / "references_synthetic_popularity.png").stat().st_size > 10_000
     capsys.readouterr()
     assert main([*argv[: -len(CHOSEN)], "ALS"]) == 2 and "Unknown model 'ALS'" in capsys.readouterr().err
 

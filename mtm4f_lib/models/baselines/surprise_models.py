@@ -73,7 +73,7 @@ def surprise_predictions(
 def tune_surprise(dataset: MultiModalDataset, split: Split, name: str, seed: int = 0, val_fraction: float = 0.1) -> dict:
     """Every setting of the model's space on the validation slice; the best one's test RMSE.
 
-    Returns name, best params, test RMSE (and test predictions), validation RMSE, the trials and seconds.
+    Returns name, best params, test RMSE and test predictions (clipped to the rating range), validation RMSE, the trials and seconds.
     """
     start = time.perf_counter()
     fit_split, val_rows = validation_slice(split, val_fraction, seed)
@@ -86,4 +86,4 @@ def tune_surprise(dataset: MultiModalDataset, split: Split, name: str, seed: int
             best = (trials[-1], test)
     chosen, test = best
     return {"model": name, "params": chosen["params"], "val_rmse": chosen["val_rmse"], "rmse": rmse(test, ratings[split.test], dataset.rating_range),
-            "predictions": test, "trials": trials, "seconds": time.perf_counter() - start}  # fmt: skip
+            "predictions": np.clip(test, *dataset.rating_range), "trials": trials, "seconds": time.perf_counter() - start}  # fmt: skip
