@@ -182,6 +182,9 @@ def build_parser() -> argparse.ArgumentParser:
             default=None,
             help="outputs root (default $MTM4F_OUTPUTS, else the repository's outputs/); each profile writes into <root>/<profile>/",
         )
+    for command in (rep, tab, var, refs):
+        command.add_argument("--executor", choices=["local", "dask"], default=None, help="where grids train their runs (default: $MTM4F_EXECUTOR, else local)")
+        command.add_argument("--scheduler", default=None, help="address of a running Dask scheduler (default: a LocalCluster of --workers processes)")
     for command in (tab, bench, var, refs):
         command.add_argument("--profile", choices=["quick", "paper"], default="paper" if command is bench else "quick")
         command.add_argument("--workers", type=int, default=2, help="runs trained in parallel (processes)")
@@ -193,6 +196,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
     try:
+        if getattr(args, "executor", None) or getattr(args, "scheduler", None):
+            from .experiments.executors import use_executor
+
+            use_executor(args.executor or "local", args.scheduler)
         commands = {"data": lambda a: data_check(a.data_dir), "reproduce": _reproduce, "tables": _tables, "bench": _bench, "variants": _variants,
                     "references": _references}  # fmt: skip
         return commands[args.command](args)

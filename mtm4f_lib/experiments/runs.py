@@ -14,11 +14,9 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, replace
 from functools import lru_cache
 from importlib.metadata import version
-from multiprocessing import get_context
 from pathlib import Path
 
 import numpy as np
@@ -35,6 +33,7 @@ from ..models import MTM4F, ModelConfig
 from ..models.config import KEYED_ONLY_OFF_DEFAULT
 from ..paths import cache_root
 from ..training import RunResult, TrainConfig, train_and_evaluate
+from . import executors
 
 RESULTS_VERSION = "2"
 PREDICTIONS = ".predictions.npy"
@@ -221,14 +220,9 @@ def train_spec(spec: RunSpec, data_dir: str | None = None, store: RunStore | Non
     return model, record
 
 
-def _stored_record(spec: RunSpec, store: RunStore, data_dir: str | None, predictions: bool = False) -> dict:
-    """A grid worker's job (a top-level function, so that a process pool can run it): the record, trained and stored
-    unless another grid on the same store has stored it since this grid started."""
-    return store.get(spec, predictions) or spec.trained_record(data_dir, store)
-
-
 def run_grid(specs, store: RunStore | None = None, data_dir=None, workers: int = 1, progress: bool = True, predictions: bool = False) -> dict[str, dict]:
-    """Every spec's record by key, training only those the store lacks (``workers`` processes).
+    """Every spec's record by key, training only those the store lacks (``workers`` processes, on the executor
+    ``executors.chosen_executor`` names).
 
     Each finished run is stored at once, so an interrupted grid resumes where it stopped. With
     ``predictions``, a stored run without test predictions (stored before runs kept them) is trained again.
@@ -239,17 +233,8 @@ def run_grid(specs, store: RunStore | None = None, data_dir=None, workers: int =
     records = {key: record for key, spec in unique.items() if (record := store.get(spec, predictions)) is not None}
     todo = [spec for key, spec in unique.items() if key not in records]
     bar = tqdm(total=len(unique), initial=len(records), desc="runs", unit="run", disable=not progress)
-    if workers <= 1:
-        for spec in todo:
-            bar.set_postfix_str(spec.label)
-            records[spec.key] = _stored_record(spec, store, data_dir, predictions)
-            bar.update()
-    else:
-        with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
-            futures = [pool.submit(_stored_record, spec, store, data_dir, predictions) for spec in todo]
-            for future in as_completed(futures):
-                record = future.result()
-                records[record["key"]] = record
-                bar.update()
+    for record in executors.records(todo, store, data_dir, workers, predictions, bar):
+        records[record["key"]] = record
+        bar.update()
     bar.close()
     return records

@@ -6,7 +6,7 @@ from dataclasses import replace
 import pytest
 
 from mtm4f_lib.errors import MTM4FError
-from mtm4f_lib.experiments import runs
+from mtm4f_lib.experiments import executors, runs
 from mtm4f_lib.experiments.runs import RunSpec, RunStore, run_grid
 from mtm4f_lib.models import ModelConfig
 from mtm4f_lib.models.config import KEYED_ONLY_OFF_DEFAULT
@@ -71,7 +71,7 @@ def test_a_run_another_grid_stored_meanwhile_is_not_trained_again(tmp_path, monk
     spec = RunSpec("synthetic", MODEL, TRAIN)
     monkeypatch.setattr(runs, "train_spec", lambda *args, **kwargs: pytest.fail("trained a run that was already stored"))
     store.put(spec, {"key": spec.key, "result": {"metrics": {"rmse": 0.5}}})  # as if a second grid on the same store finished it
-    assert runs._stored_record(spec, store, None)["result"]["metrics"]["rmse"] == 0.5
+    assert executors.stored_or_trained(spec, store, None)["result"]["metrics"]["rmse"] == 0.5
 
 
 def test_a_run_stores_its_test_predictions_and_a_grid_that_needs_them_retrains_a_run_without(tmp_path):

@@ -1,0 +1,117 @@
+"""Where a grid's runs are trained: here, in a local process pool, or on Dask distributed.
+
+``$MTM4F_EXECUTOR`` chooses: 'local' (the default: this process, or a pool of ``workers`` processes
+that write the run store themselves) or 'dask'. With 'dask', ``$MTM4F_SCHEDULER`` names a running
+scheduler (``tcp://host:8786``: a cluster of your own, e.g. from dask-jobqueue on SLURM or PBS); without
+it a LocalCluster of ``workers`` processes is started for the grid. ``mtm4f ... --executor dask
+--scheduler ADDRESS`` sets both, for the notebooks it runs too.
+
+On Dask the driver alone writes the run store: a worker trains a spec against a :class:`MemoryStore`
+holding the stored runs the spec reads (a tuned spec's settings) and sends back every run it stored,
+which the driver writes. Workers need no shared disk for results, each prepares its dataset once (the
+cache of ``runs.prepared_dataset`` lives in the worker process), and a task whose worker dies is run
+again by Dask on another worker: a run is stored only once it is finished, under the one file its key names.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import ExitStack
+from multiprocessing import get_context
+
+import numpy as np
+
+from ..errors import MTM4FError, check_choice
+
+EXECUTOR_ENV, SCHEDULER_ENV = "MTM4F_EXECUTOR", "MTM4F_SCHEDULER"
+EXECUTORS = ("local", "dask")
+
+
+def chosen_executor() -> tuple[str, str | None]:
+    """(executor, scheduler address or None) from the environment."""
+    name = os.environ.get(EXECUTOR_ENV) or "local"
+    return check_choice(f"executor (${EXECUTOR_ENV})", name, EXECUTORS), os.environ.get(SCHEDULER_ENV) or None
+
+
+def use_executor(name: str, scheduler: str | None = None) -> None:
+    """Make ``name`` (and the Dask ``scheduler``) the executor of every later grid, in this process and the notebooks it starts."""
+    check_choice("executor", name, EXECUTORS)
+    if scheduler and name != "dask":
+        raise MTM4FError("--scheduler names a Dask scheduler: use it with --executor dask.")
+    os.environ[EXECUTOR_ENV] = name
+    if scheduler:
+        os.environ[SCHEDULER_ENV] = scheduler
+    else:
+        os.environ.pop(SCHEDULER_ENV, None)
+
+
+def stored_or_trained(spec, store, data_dir: str | None, predictions: bool = False) -> dict:
+    """A grid worker's job (a top-level function, so that a process pool can run it): the record, trained and stored
+    unless another grid on the same store has stored it since this grid started."""
+    return store.get(spec, predictions) or spec.trained_record(data_dir, store)
+
+
+class MemoryStore:
+    """A run store in memory, with the run store's interface: what a Dask worker trains against."""
+
+    def __init__(self, known: dict | None = None):
+        self.entries = dict(known or {})  # key -> (spec, record, predictions)
+        self.stored: list[str] = []
+
+    def get(self, spec, with_predictions: bool = False) -> dict | None:
+        entry = self.entries.get(spec.key)
+        return None if entry is None or (with_predictions and entry[2] is None) else entry[1]
+
+    def predictions(self, spec) -> np.ndarray | None:
+        entry = self.entries.get(spec.key)
+        return None if entry is None else entry[2]
+
+    def put(self, spec, record: dict, predictions=None) -> None:
+        self.entries[spec.key] = (spec, record, None if predictions is None else np.asarray(predictions, dtype=np.float32))
+        self.stored.append(spec.key)
+
+
+def remote_runs(spec, data_dir: str | None, known: dict, predictions: bool) -> tuple[dict, list[tuple]]:
+    """A Dask worker's job: the spec's record and every (spec, record, predictions) it stored, trained against ``known``."""
+    store = MemoryStore(known)
+    record = stored_or_trained(spec, store, data_dir, predictions)
+    return record, [store.entries[key] for key in dict.fromkeys(store.stored)]
+
+
+def _known(spec, store) -> dict:
+    """The stored runs ``spec`` reads (a tuned spec's settings), as a MemoryStore holds them."""
+    reads = spec.settings() if hasattr(spec, "settings") else []
+    return {s.key: (s, record, store.predictions(s)) for s in reads if (record := store.get(s)) is not None}
+
+
+def records(todo: list, store, data_dir: str | None, workers: int, predictions: bool, bar) -> Iterator[dict]:
+    """Train every spec of ``todo`` on the chosen executor; yields each record once it is stored."""
+    executor, scheduler = chosen_executor()
+    if executor == "dask":
+        yield from _dask_records(todo, store, data_dir, workers, predictions, scheduler)
+    elif workers <= 1:
+        for spec in todo:
+            bar.set_postfix_str(spec.label)
+            yield stored_or_trained(spec, store, data_dir, predictions)
+    else:
+        with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
+            for future in as_completed([pool.submit(stored_or_trained, spec, store, data_dir, predictions) for spec in todo]):
+                yield future.result()
+
+
+def _dask_records(todo: list, store, data_dir: str | None, workers: int, predictions: bool, scheduler: str | None) -> Iterator[dict]:
+    from dask.distributed import Client, LocalCluster
+    from dask.distributed import as_completed as dask_completed
+
+    with ExitStack() as stack:
+        if scheduler is None:
+            cluster = stack.enter_context(LocalCluster(n_workers=max(1, workers), threads_per_worker=1, processes=True, dashboard_address=None))
+        client = stack.enter_context(Client(scheduler or cluster))
+        futures = [client.submit(remote_runs, spec, data_dir, _known(spec, store), predictions, key=f"mtm4f-run-{spec.key}", pure=False) for spec in todo]
+        for future in dask_completed(futures):
+            record, stored = future.result()
+            for spec, run, predicted in stored:
+                store.put(spec, run, predicted)
+            yield record
