@@ -1,4 +1,4 @@
-"""`mtm4f` command line: data check, reproduce, tables, bench, variants."""
+"""`mtm4f` command line: data check, reproduce, tables, references, bench, variants, tune."""
 
 from __future__ import annotations
 
@@ -61,7 +61,7 @@ def _profile(args):
     from .experiments import get_profile
 
     profile = get_profile(args.profile)
-    seeds = tuple(args.seeds) if args.seeds else None
+    seeds = tuple(args.seeds) if getattr(args, "seeds", None) else None
     return replace(profile, seeds=seeds or profile.seeds, missing_repeats=seeds or profile.missing_repeats, reference_seeds=seeds or profile.reference_seeds,
                    device=args.device)  # fmt: skip
 
@@ -100,6 +100,22 @@ def _references(args) -> int:
         table, buckets = make(dataset, profile, args.protocols, args.models, args.data_dir, args.outputs_dir, args.workers)
         print(table.to_string(index=False, float_format="{:.4f}".format))
         print(buckets.to_string(index=False, float_format="{:.4f}".format))
+    return 0
+
+
+def _tune(args) -> int:
+    import json
+
+    from .experiments.tune import tune
+
+    try:
+        space = json.loads(args.space) if args.space else None
+    except json.JSONDecodeError as exc:
+        raise MTM4FError(f'--space must be JSON, e.g. \'{{"dropout": ["float", 0.0, 0.5]}}\': {exc}.') from exc
+    table = tune(
+        args.dataset, args.column, args.subset, _profile(args), space, args.trials, args.seed, args.workers, args.storage, args.data_dir, args.outputs_dir
+    )
+    print(table.to_string(index=False, float_format="{:.4f}".format))
     return 0
 
 
@@ -174,18 +190,26 @@ def build_parser() -> argparse.ArgumentParser:
     var.add_argument(
         "--variant", nargs="+", default=["base"], help="'base' or field=value pairs joined by commas, e.g. dropout=0.3 gat=gatv2,train.batch_size=2048"
     )
+    tun = sub.add_parser("tune", help="an Optuna search for one cell's settings on the validation slice; writes tables/tune_* and Optuna's figures")
+    tun.add_argument("--dataset", required=True, choices=["ml100k", "mmtf", "synthetic"])
+    tun.add_argument("--column", default="sp_t1t4", help="a column of Tables 1-4 (default sp_t1t4: the paper's model)")
+    tun.add_argument("--subset", default="AMSV")
+    tun.add_argument("--trials", type=int, default=20, help="finished trials the study should hold (a rerun with more continues it)")
+    tun.add_argument("--space", default=None, help='JSON {field: ["float", low, high(, "log")] | ["int", low, high] | ["categorical", [...]]}')
+    tun.add_argument("--storage", default=None, help="an Optuna storage URL (default: an SQLite file under $MTM4F_CACHE/studies)")
+    tun.add_argument("--seed", type=int, default=0, help="the seed of the runs and of the sampler")
     for command in (tab, var, refs):
         command.add_argument("--seeds", nargs="+", type=int, default=None, help="override the profile's seeds (the tables record which)")
-    for command in (rep, tab, bench, var, refs):
+    for command in (rep, tab, bench, var, refs, tun):
         command.add_argument(
             "--outputs-dir",
             default=None,
             help="outputs root (default $MTM4F_OUTPUTS, else the repository's outputs/); each profile writes into <root>/<profile>/",
         )
-    for command in (rep, tab, var, refs):
+    for command in (rep, tab, var, refs, tun):
         command.add_argument("--executor", choices=["local", "dask"], default=None, help="where grids train their runs (default: $MTM4F_EXECUTOR, else local)")
         command.add_argument("--scheduler", default=None, help="address of a running Dask scheduler (default: a LocalCluster of --workers processes)")
-    for command in (tab, bench, var, refs):
+    for command in (tab, bench, var, refs, tun):
         command.add_argument("--profile", choices=["quick", "paper"], default="paper" if command is bench else "quick")
         command.add_argument("--workers", type=int, default=2, help="runs trained in parallel (processes)")
         command.add_argument("--data-dir", default=None)
@@ -201,7 +225,7 @@ def main(argv=None) -> int:
 
             use_executor(args.executor or "local", args.scheduler)
         commands = {"data": lambda a: data_check(a.data_dir), "reproduce": _reproduce, "tables": _tables, "bench": _bench, "variants": _variants,
-                    "references": _references}  # fmt: skip
+                    "references": _references, "tune": _tune}  # fmt: skip
         return commands[args.command](args)
     except MTM4FError as exc:
         print(f"error: {exc}", file=sys.stderr)

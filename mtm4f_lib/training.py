@@ -158,12 +158,20 @@ def predict_rows(model: Recommender, data: RowData) -> dict[str, np.ndarray]:
 
 
 def fit(
-    model: Recommender, train: RowData, val: RowData, config: TrainConfig, rating_range: tuple[float, float], rng: np.random.Generator, progress: bool = False
+    model: Recommender,
+    train: RowData,
+    val: RowData,
+    config: TrainConfig,
+    rating_range: tuple[float, float],
+    rng: np.random.Generator,
+    progress: bool = False,
+    on_epoch: Callable[[int, float], None] | None = None,
 ) -> tuple[list[dict], int, float]:
     """Adam with early stopping on validation RMSE; restores the best state.
 
     Returns (history, best epoch, best validation RMSE); the history has one dict per epoch with
-    ``epoch``, ``train_loss``, ``val_rmse`` and ``seconds``.
+    ``epoch``, ``train_loss``, ``val_rmse`` and ``seconds``. ``on_epoch(epoch, val_rmse)`` is called after
+    each epoch (a search prunes a trial from it by raising).
     """
     keep_freed_memory()
     optimiser = torch.optim.Adam(model.parameters(), lr=config.lr, weight_decay=config.weight_decay)
@@ -184,6 +192,8 @@ def fit(
             raise MTM4FError(f"The training loss diverged at epoch {epoch}; lower TrainConfig.lr.")
         val_rmse = rmse(predict_rows(model, val)["rating"], val.labels["rating"].cpu().numpy(), rating_range)
         history.append({"epoch": epoch, "train_loss": total / len(train), "val_rmse": val_rmse, "seconds": time.perf_counter() - start})
+        if on_epoch is not None:
+            on_epoch(epoch, val_rmse)
         if val_rmse < best[0]:
             best = (val_rmse, epoch, copy.deepcopy(model.state_dict()))
         elif epoch - best[1] >= config.patience:
@@ -193,12 +203,19 @@ def fit(
 
 
 def train_and_evaluate(
-    dataset: MultiModalDataset, split: Split, build: Callable[[MultiModalDataset, np.ndarray], Recommender], config: TrainConfig, progress: bool = False
+    dataset: MultiModalDataset,
+    split: Split,
+    build: Callable[[MultiModalDataset, np.ndarray], Recommender],
+    config: TrainConfig,
+    progress: bool = False,
+    on_epoch: Callable[[int, float], None] | None = None,
+    read_test: bool = True,
 ) -> RunResult:
     """Carve the validation slice, build the model from the remaining training rows, fit, test once.
 
     ``build(dataset, fit_rows)`` must derive everything it learns from data (graph, statistics)
-    from ``fit_rows`` only.
+    from ``fit_rows`` only. ``on_epoch``: see :func:`fit`. Without ``read_test`` (a search) the test
+    rows are never read: the result has no test metrics and no predictions.
     """
     start = time.perf_counter()
     device = config.torch_device()
@@ -210,11 +227,14 @@ def train_and_evaluate(
     with seeded(config.seed, config.threads) as rng:
         model = build(dataset, fit_split.train).to(device)
         tasks = model.tasks
-        train, val, test = (row_data(dataset, rows, tasks).to(device) for rows in (fit_split.train, val_rows, split.test))
-        history, best_epoch, best_val = fit(model, train, val, config, dataset.rating_range, rng, progress)
+        train, val = (row_data(dataset, rows, tasks).to(device) for rows in (fit_split.train, val_rows))
+        history, best_epoch, best_val = fit(model, train, val, config, dataset.rating_range, rng, progress, on_epoch)
+        counts = {"train": len(train), "val": len(val), "test": len(split.test)}
+        if not read_test:
+            return RunResult({}, best_val, best_epoch, tuple(history), time.perf_counter() - start, counts)
+        test = row_data(dataset, split.test, tasks).to(device)
         with getattr(model, "test_inputs", nullcontext)():  # a model may read other inputs at test time
             predicted = predict_rows(model, test)
         metrics = task_metrics(predicted, {t: y.cpu().numpy() for t, y in test.labels.items()}, dataset.rating_range)
-    counts = {"train": len(train), "val": len(val), "test": len(test)}
     test_predictions = np.clip(predicted["rating"], *dataset.rating_range)
     return RunResult(metrics, best_val, best_epoch, tuple(history), time.perf_counter() - start, counts, test_predictions)

@@ -86,22 +86,32 @@ def _known(spec, store) -> dict:
     return {s.key: (s, record, store.predictions(s)) for s in reads if (record := store.get(s)) is not None}
 
 
-def records(todo: list, store, data_dir: str | None, workers: int, predictions: bool, bar) -> Iterator[dict]:
-    """Train every spec of ``todo`` on the chosen executor; yields each record once it is stored."""
+def completed(fn, jobs: list[tuple], workers: int) -> Iterator:
+    """``fn(*job)`` for every job on the chosen executor (here, a pool of ``workers`` processes, or Dask), yielded as each finishes."""
     executor, scheduler = chosen_executor()
     if executor == "dask":
-        yield from _dask_records(todo, store, data_dir, workers, predictions, scheduler)
-    elif workers <= 1:
-        for spec in todo:
-            bar.set_postfix_str(spec.label)
-            yield stored_or_trained(spec, store, data_dir, predictions)
+        yield from _dask_completed(fn, jobs, workers, scheduler)
+    elif workers <= 1 or len(jobs) <= 1:
+        for job in jobs:
+            yield fn(*job)
     else:
         with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
-            for future in as_completed([pool.submit(stored_or_trained, spec, store, data_dir, predictions) for spec in todo]):
+            for future in as_completed([pool.submit(fn, *job) for job in jobs]):
                 yield future.result()
 
 
-def _dask_records(todo: list, store, data_dir: str | None, workers: int, predictions: bool, scheduler: str | None) -> Iterator[dict]:
+def records(todo: list, store, data_dir: str | None, workers: int, predictions: bool) -> Iterator[dict]:
+    """Train every spec of ``todo`` on the chosen executor; yields each record once it is stored."""
+    if chosen_executor()[0] != "dask":
+        yield from completed(stored_or_trained, [(spec, store, data_dir, predictions) for spec in todo], workers)
+        return
+    for record, stored in completed(remote_runs, [(spec, data_dir, _known(spec, store), predictions) for spec in todo], workers):
+        for spec, run, predicted in stored:
+            store.put(spec, run, predicted)
+        yield record
+
+
+def _dask_completed(fn, jobs: list[tuple], workers: int, scheduler: str | None) -> Iterator:
     from dask.distributed import Client, LocalCluster
     from dask.distributed import as_completed as dask_completed
 
@@ -109,9 +119,5 @@ def _dask_records(todo: list, store, data_dir: str | None, workers: int, predict
         if scheduler is None:
             cluster = stack.enter_context(LocalCluster(n_workers=max(1, workers), threads_per_worker=1, processes=True, dashboard_address=None))
         client = stack.enter_context(Client(scheduler or cluster))
-        futures = [client.submit(remote_runs, spec, data_dir, _known(spec, store), predictions, key=f"mtm4f-run-{spec.key}", pure=False) for spec in todo]
-        for future in dask_completed(futures):
-            record, stored = future.result()
-            for spec, run, predicted in stored:
-                store.put(spec, run, predicted)
-            yield record
+        for future in dask_completed([client.submit(fn, *job, pure=False) for job in jobs]):
+            yield future.result()

@@ -184,6 +184,7 @@ def train_mtm4f(
     user_features: np.ndarray | None = None,
     progress: bool = False,
     test_dataset: MultiModalDataset | None = None,
+    **loop,
 ) -> tuple[MTM4F, RunResult]:
     """Train and test one MTM4F model on ``split`` (validation slice carved from its training rows);
     the trained model (best validation state) and its result. The model serves the split's items only.
@@ -191,6 +192,7 @@ def train_mtm4f(
     ``test_dataset`` is the view the test reads (the complete one under the missing-modality
     protocol; default ``dataset``). With ``ModelConfig.missing`` a fill, the movies that lack a
     modality get it filled from the fitting rows before the model is built (``data.fills``).
+    ``loop``: ``on_epoch`` and ``read_test`` of ``training.train_and_evaluate``.
     """
     served = np.unique(dataset.ratings["item"].to_numpy()[np.concatenate([split.train, split.test])])
     built = []
@@ -201,20 +203,25 @@ def train_mtm4f(
         built.append(MTM4F.from_dataset(view, rows, model_config, user_features, served, test_view))
         return built[-1]
 
-    result = train_and_evaluate(dataset, split, build, train_config, progress)
+    result = train_and_evaluate(dataset, split, build, train_config, progress, **loop)
     return built[0], result
+
+
+def spec_rows(spec: RunSpec, data_dir: str | None = None) -> tuple[MultiModalDataset, Split, MultiModalDataset]:
+    """What a spec trains on: (the training view of its dataset, its split, the view its test reads)."""
+    dataset = prepared_dataset(spec.dataset, data_dir, spec.embeddings, spec.protocol, spec.seed)
+    if spec.protocol == "missing":
+        split = complete_modality_split(dataset, MODALITIES, verbose=False)
+        train_view, test_view = missing_views(dataset, split, spec.missing)
+        return train_view, split, test_view
+    split = complete_modality_split(dataset, spec.model.modalities, verbose=False) if spec.protocol == "complete" else dataset.split
+    return dataset, split, dataset
 
 
 def train_spec(spec: RunSpec, data_dir: str | None = None, store: RunStore | None = None, progress: bool = False) -> tuple[MTM4F, dict]:
     """Train and test one spec; the trained model and its record (JSON types only), put in ``store`` when
     one is given (later tables and look-ups then reuse the run)."""
-    dataset = prepared_dataset(spec.dataset, data_dir, spec.embeddings, spec.protocol, spec.seed)
-    if spec.protocol == "missing":
-        split = complete_modality_split(dataset, MODALITIES, verbose=False)
-        train_view, test_view = missing_views(dataset, split, spec.missing)
-    else:
-        split = complete_modality_split(dataset, spec.model.modalities, verbose=False) if spec.protocol == "complete" else dataset.split
-        train_view = test_view = dataset
+    train_view, split, test_view = spec_rows(spec, data_dir)
     model, result = train_mtm4f(train_view, split, spec.model, spec.train, progress=progress, test_dataset=test_view)
     record = stored_record(spec, asdict(spec), result.to_dict(), store, predictions=result.test_predictions)
     return model, record
@@ -233,7 +240,7 @@ def run_grid(specs, store: RunStore | None = None, data_dir=None, workers: int =
     records = {key: record for key, spec in unique.items() if (record := store.get(spec, predictions)) is not None}
     todo = [spec for key, spec in unique.items() if key not in records]
     bar = tqdm(total=len(unique), initial=len(records), desc="runs", unit="run", disable=not progress)
-    for record in executors.records(todo, store, data_dir, workers, predictions, bar):
+    for record in executors.records(todo, store, data_dir, workers, predictions):
         records[record["key"]] = record
         bar.update()
     bar.close()

@@ -34,33 +34,45 @@ def _value(text: str):
         return text
 
 
-def parse_variant(text: str) -> dict[str, dict]:
-    """``'dropout=0.3,train.lr=0.001'`` -> ``{'model': {'dropout': 0.3}, 'train': {'lr': 0.001}}``; ``'base'`` -> no change."""
+def field_changes(values: dict, what: str) -> dict[str, dict]:
+    """``{'dropout': 0.3, 'train.lr': 0.001}`` -> ``{'model': {'dropout': 0.3}, 'train': {'lr': 0.001}}``; a name that is
+    no field stops with one message that starts with ``what``."""
     out = {"model": {}, "train": {}}
-    if text.strip() == BASE:
-        return out
-    for item in text.split(","):
-        name, sep, value = item.partition("=")
-        name = name.strip()
+    for name, value in values.items():
         part, field = ("train", name[len("train.") :]) if name.startswith("train.") else ("model", name)
-        allowed = TRAIN_FIELDS if part == "train" else MODEL_FIELDS
-        if not sep or field not in allowed:
+        if field not in (TRAIN_FIELDS if part == "train" else MODEL_FIELDS):
             raise MTM4FError(
-                f"Variant {text!r}: write field=value pairs joined by commas, or 'base'; {item.strip()!r} is not one. "
-                f"Model fields: {', '.join(MODEL_FIELDS)}; training fields: train.{', train.'.join(TRAIN_FIELDS)} "
-                "(the modalities come from the subset, seed and device from their own options)."
+                f"{what}: {name!r} is not a settable field. Model fields: {', '.join(MODEL_FIELDS)}; training fields: "
+                f"train.{', train.'.join(TRAIN_FIELDS)} (the modalities come from the subset, seed and device from their own options)."
             )
-        out[part][field] = _value(value.strip())
+        out[part][field] = value
     return out
 
 
-def variant_spec(spec: RunSpec, text: str) -> RunSpec:
-    """``spec`` with the variant's settings; the configs check the values and say what is wrong."""
-    changes = parse_variant(text)
+def parse_variant(text: str) -> dict[str, dict]:
+    """``'dropout=0.3,train.lr=0.001'`` -> ``{'model': {'dropout': 0.3}, 'train': {'lr': 0.001}}``; ``'base'`` -> no change."""
+    if text.strip() == BASE:
+        return {"model": {}, "train": {}}
+    pairs = {}
+    for item in text.split(","):
+        name, sep, value = item.partition("=")
+        if not sep:
+            raise MTM4FError(f"Variant {text!r}: write field=value pairs joined by commas, or 'base'; {item.strip()!r} is not one.")
+        pairs[name.strip()] = _value(value.strip())
+    return field_changes(pairs, f"Variant {text!r} (write field=value pairs joined by commas, or 'base')")
+
+
+def changed_spec(spec: RunSpec, changes: dict[str, dict], what: str) -> RunSpec:
+    """``spec`` with ``changes`` (as :func:`field_changes` gives them); the configs check the values and say what is wrong."""
     try:
         return dataclasses.replace(spec, model=dataclasses.replace(spec.model, **changes["model"]), train=dataclasses.replace(spec.train, **changes["train"]))
     except (TypeError, ValueError) as exc:
-        raise MTM4FError(f"Variant {text!r} has a value of the wrong kind: {exc}.") from exc
+        raise MTM4FError(f"{what} has a value of the wrong kind: {exc}.") from exc
+
+
+def variant_spec(spec: RunSpec, text: str) -> RunSpec:
+    """``spec`` with the variant's settings."""
+    return changed_spec(spec, parse_variant(text), f"Variant {text!r}")
 
 
 def _std(values: np.ndarray) -> float:
