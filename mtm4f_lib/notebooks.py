@@ -58,14 +58,20 @@ def run_notebook(notebook: Path, dataset: str, profile: str = "quick", outputs_d
 
 
 def reproduce(profile: str = "quick", datasets=REAL_DATASETS, notebooks=None, outputs_dir=None, data_dir=None, seed: int = 0, workers: int = 1) -> list[dict]:
-    """Run every selected notebook for every dataset in order, with a progress bar and timings.
+    """Train every run the selected notebooks' tables need as one grid (``experiments.plan``), then run every
+    selected notebook for every dataset in order, with a progress bar and timings; the first log entry is the grid's.
 
-    ``workers`` goes to the notebooks that train grids of runs (parallel processes).
+    ``workers``: processes of the grid and of the notebooks that train runs of their own.
     """
-    jobs = [(nb, ds) for nb in select_notebooks(notebooks) for ds in datasets]
+    from .experiments.plan import run_planned
+
+    chosen = select_notebooks(notebooks)
+    jobs = [(nb, ds) for nb in chosen for ds in datasets]
     if not jobs:
         raise MTM4FError(f"No notebooks found in {NOTEBOOK_DIR}.")
-    log = []
+    start = time.perf_counter()
+    plan = run_planned(profile, [nb.stem for nb in chosen], datasets, data_dir, workers)
+    log = [{"notebook": "runs", "dataset": " ".join(datasets), "seconds": round(time.perf_counter() - start, 1), "executed": f"{plan}"}]
     with tqdm(jobs, desc=f"reproduce ({profile})", unit="notebook") as bar:
         for nb, ds in bar:
             bar.set_postfix_str(f"{nb.stem} [{ds}]")

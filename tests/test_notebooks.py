@@ -39,6 +39,16 @@ def test_quick_reproduce_leaves_the_paper_outputs_untouched(quick_outputs):
 
 
 @pytest.mark.notebook
+def test_the_reproduce_plan_is_every_run_the_notebooks_tables_hold(quick_outputs, data_dir):
+    """`mtm4f reproduce` trains its runs as one grid before the notebooks: the plan is exactly the runs their tables report."""
+    from mtm4f_lib.experiments.plan import planned_runs
+
+    tables, references = planned_runs("quick", [nb.stem for nb in NOTEBOOKS], ("ml100k", "mmtf"), data_dir)
+    metrics = [json.loads(p.read_text()) for p in (quick_outputs / "quick" / "metrics").glob("*.json")]
+    written = {run["key"] for m in metrics for run in m.get("runs", []) if isinstance(run, dict) and "key" in run}
+    assert written and written == {spec.key for spec in tables + references}
+
+
 @pytest.mark.parametrize("dataset", ["ml100k", "mmtf"])
 def test_notebook_01_outputs(dataset, quick_outputs):
     folder = quick_outputs / "quick"

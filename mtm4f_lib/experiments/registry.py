@@ -6,12 +6,13 @@ one more entry here and its module.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from types import ModuleType
 
 from ..errors import MTM4FError, check_choice
 from . import table_fusion, table_missing, table_multitask, table_sota
-from .grid_tables import Column, make_table
+from .grid_tables import Column, grid_specs, make_table
+from .profiles import get_profile
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,19 @@ class TableDef:
 
     def columns(self, dataset: str | None = None) -> tuple[Column, ...]:
         return self.module.columns_for(self.dataset_or_only(dataset))
+
+    def specs(self, profile="quick", dataset: str | None = None, data_dir=None) -> list:
+        """Every run the table needs for one dataset under ``profile`` (what :meth:`make` trains or reads)."""
+        from .runs import prepared_dataset
+
+        profile, dataset = get_profile(profile), self.dataset_or_only(dataset)
+        ds = prepared_dataset(dataset, data_dir)
+        if self.hidden is not None:
+            grid = table_missing.grid(ds, self.hidden, profile)
+        else:
+            subsets = getattr(self.module, "SUBSETS", None)
+            grid = grid_specs(ds, self.columns(dataset), replace(profile, subsets=subsets) if subsets else profile)
+        return [spec for seeded in grid.values() for spec in seeded]
 
     def make(self, profile="quick", dataset: str | None = None, **options):
         """Run and write the table for one dataset ('synthetic' may stand in); options go to ``grid_tables.make_table``."""

@@ -62,6 +62,13 @@ def grid(dataset, profile, protocols=tuple(PROTOCOLS), models=None) -> dict:
     return out
 
 
+def specs(dataset: str, profile="quick", data_dir=None) -> list:
+    """Every run notebook 06's references table needs under ``profile`` (its protocols and models)."""
+    profile = get_profile(profile)
+    specs_by_cell = grid(prepared_dataset(dataset, data_dir), profile, profile_protocols(profile, dataset))
+    return [spec for seeded in specs_by_cell.values() for spec in seeded]
+
+
 def summarise(specs: dict, records: dict) -> pd.DataFrame:
     """One row per run: model, protocol, seed, test and validation RMSE, seconds, chosen settings."""
     runs = []
