@@ -56,11 +56,13 @@ def masked_features(matrix: np.ndarray, available: np.ndarray) -> np.ndarray:
 
 @dataclass(frozen=True)
 class Split:
-    """Row indices into ``MultiModalDataset.ratings`` for training and testing."""
+    """Row indices into ``MultiModalDataset.ratings`` for training and testing; ``val_groups`` (one id per
+    training row, e.g. its movie), when set, makes the validation slice whole groups (``data.splits.validation_slice``)."""
 
     name: str
     train: np.ndarray
     test: np.ndarray
+    val_groups: np.ndarray | None = None
 
     @property
     def counts(self) -> tuple[int, int]:

@@ -24,18 +24,24 @@ def complete_modality_split(dataset: MultiModalDataset, modalities, split: Split
 
 
 def validation_slice(split: Split, fraction: float = 0.1, seed: int = 0) -> tuple[Split, np.ndarray]:
-    """Carve a seeded validation slice out of the training rows.
+    """Carve a seeded validation slice out of the training rows: ``fraction`` of the rows, or with
+    ``split.val_groups`` every row of a seeded ``fraction`` of the groups (item cold start validates on movies
+    the fitting rows never saw, as its test does).
 
     Returns the split with the slice removed from ``train`` and the slice's row indices. Model
     selection reads only the slice; the test rows are never touched.
     """
     if not 0 < fraction < 1:
         raise MTM4FError(f"validation fraction must lie strictly between 0 and 1, got {fraction}.")
-    order = np.random.default_rng(seed).permutation(len(split.train))
-    n_val = max(1, int(round(len(split.train) * fraction)))
-    val = np.sort(split.train[order[:n_val]])
-    train = np.sort(split.train[order[n_val:]])
-    return Split(split.name, train, split.test), val
+    rng = np.random.default_rng(seed)
+    if split.val_groups is None:
+        order = rng.permutation(len(split.train))
+        held = np.zeros(len(split.train), dtype=bool)
+        held[order[: max(1, int(round(len(split.train) * fraction)))]] = True
+    else:
+        groups = np.unique(split.val_groups)
+        held = np.isin(split.val_groups, rng.choice(groups, size=max(1, int(round(len(groups) * fraction))), replace=False))
+    return Split(split.name, np.sort(split.train[~held]), split.test), np.sort(split.train[held])
 
 
 FOLDS = (1, 2, 3, 4, 5)
@@ -71,11 +77,13 @@ SEEDED_PROTOCOLS = ("cold", "folds")
 
 def cold_start_split(dataset: MultiModalDataset, fraction: float = COLD_FRACTION, seed: int = 0) -> Split:
     """Item cold start: a seeded ``fraction`` of the rated movies is held out of training entirely;
-    every rating of a held-out movie is a test row, every other rating a training row."""
+    every rating of a held-out movie is a test row, every other rating a training row. The validation
+    slice holds out whole movies too (``val_groups``), so that model selection sees the test's condition."""
     if not 0 < fraction < 1:
         raise MTM4FError(f"The cold-start fraction must lie strictly between 0 and 1, got {fraction}.")
     items = dataset.ratings["item"].to_numpy()
     rated = np.unique(items)
     held_out = np.random.default_rng(seed).choice(rated, size=max(1, int(round(len(rated) * fraction))), replace=False)
     cold = np.isin(items, held_out)
-    return Split(f"cold-start-{fraction:g}-s{seed}", np.flatnonzero(~cold), np.flatnonzero(cold))
+    train = np.flatnonzero(~cold)
+    return Split(f"cold-start-{fraction:g}-s{seed}", train, np.flatnonzero(cold), val_groups=items[train])

@@ -21,7 +21,7 @@ from ..data.splits import SEEDED_PROTOCOLS, seeded_split
 from ..errors import MTM4FError, check_choice
 from ..models.baselines import SURPRISE_MODELS, TUNING_BUDGET, tune_biased_mf, tune_lightgcn, tune_surprise
 from ..models.baselines.tuning import settings
-from .runs import RunSpec, RunStore, spec_key, stored_record, train_spec
+from .runs import COLD_VALIDATION, RunSpec, RunStore, spec_key, stored_record, train_spec
 
 TORCH_REFERENCES = {"BiasedMF": tune_biased_mf, "LightGCN": tune_lightgcn}
 REFERENCES = (*SURPRISE_MODELS, *TORCH_REFERENCES)
@@ -56,7 +56,7 @@ class ReferenceSpec:
 
     @property
     def key(self) -> str:
-        return spec_key({"reference": asdict(self)})
+        return spec_key({"reference": asdict(self), **(COLD_VALIDATION if self.protocol == "cold" else {})})
 
     @property
     def label(self) -> str:

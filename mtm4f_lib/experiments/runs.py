@@ -37,6 +37,7 @@ from . import executors
 
 RESULTS_VERSION = "2"
 PREDICTIONS = ".predictions.npy"
+COLD_VALIDATION = {"validation": "held-out movies"}  # in the key of every cold-start run: its validation slice is whole movies
 PROTOCOLS = ("complete", "missing", "full", "cold", "folds")
 EMBEDDINGS = ("standard",)
 
@@ -84,7 +85,7 @@ class RunSpec:
         for name, default in KEYED_ONLY_OFF_DEFAULT.items():
             if fields["model"][name] == default:
                 del fields["model"][name]
-        return spec_key(fields)
+        return spec_key({**fields, **(COLD_VALIDATION if self.protocol == "cold" else {})})
 
     @property
     def seed(self) -> int:
