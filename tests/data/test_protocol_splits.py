@@ -35,3 +35,15 @@ def test_cold_start_holds_no_test_movie_in_training(synthetic):
     )
     with pytest.raises(MTM4FError, match="strictly between 0 and 1"):
         cold_start_split(synthetic, 1.0)
+
+
+def test_the_cold_start_validation_slice_holds_out_whole_movies(synthetic):
+    from mtm4f_lib.data import validation_slice
+
+    split = cold_start_split(synthetic, 0.2, seed=1)
+    fit, val = validation_slice(split, 0.1, seed=0)
+    items = synthetic.ratings["item"].to_numpy()
+    assert not np.intersect1d(items[fit.train], items[val]).size and len(val) > 0  # validation movies are unseen by the fitting rows
+    assert np.array_equal(np.sort(np.concatenate([fit.train, val])), split.train)
+    plain_fit, plain_val = validation_slice(synthetic.split, 0.1, seed=0)
+    assert len(plain_val) == round(0.1 * len(synthetic.split.train)) and np.intersect1d(items[plain_fit.train], items[plain_val]).size
