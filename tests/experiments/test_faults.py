@@ -1,5 +1,6 @@
-"""A grid killed with SIGKILL mid-way leaves only whole runs behind, and two grids resuming it at once on the same
-run store finish it with the records of an uninterrupted grid."""
+"""Processes killed with SIGKILL mid-way: a grid leaves only whole runs behind, and two grids resuming it at once on
+the same run store finish it with the records of an uninterrupted grid; an embedding build leaves only whole
+matrices, and a rerun finishes it with the matrices of an uninterrupted build."""
 
 import json
 import os
@@ -41,3 +42,24 @@ def test_a_grid_killed_mid_way_resumes_to_the_same_records(tmp_path):
     for spec in SPECS:
         assert resumed[spec.key]["result"]["metrics"] == uninterrupted[spec.key]["result"]["metrics"]
     assert len(list(root.glob("*.json"))) == 6
+
+
+EMBED = "from mtm4f_lib.data import load_dataset; from mtm4f_lib.embeddings.pipeline import embed_dataset; embed_dataset(load_dataset('synthetic'), progress=False, media_dir=False)"
+
+
+def test_an_embedding_build_killed_mid_way_leaves_whole_matrices_and_a_rerun_finishes_it(tmp_path):
+    killed, clean = tmp_path / "killed", tmp_path / "clean"
+    process = subprocess.Popen([sys.executable, "-c", EMBED], env={**os.environ, "MTM4F_CACHE": str(killed)}, start_new_session=True)
+    deadline = time.time() + 300
+    while not list((killed / "embeddings").glob("*.npy")) and time.time() < deadline and process.poll() is None:
+        time.sleep(0.05)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    built = sorted((killed / "embeddings").glob("*.npy"))
+    assert 1 <= len(built) < 4, "the build should have been killed between two modalities"
+    assert all(np.load(path).ndim == 2 for path in built)  # each matrix on disk is whole
+    for cache in (killed, clean):
+        subprocess.run([sys.executable, "-c", EMBED], env={**os.environ, "MTM4F_CACHE": str(cache)}, check=True)
+    resumed, fresh = (sorted((c / "embeddings").glob("*.npy")) for c in (killed, clean))
+    assert [p.name for p in resumed] == [p.name for p in fresh] and len(fresh) == 4
+    assert all(np.array_equal(np.load(a), np.load(b), equal_nan=True) for a, b in zip(resumed, fresh))  # NaN: a movie without the modality
