@@ -60,10 +60,12 @@ def paired_rating_test(errors: pd.DataFrame, reference: str, model: str, protoco
 
 
 def bucket_rmse(errors: pd.DataFrame) -> pd.DataFrame:
-    """Per (model, protocol, bucket): the RMSE per seed averaged over seeds, its std and the test ratings per seed."""
+    """Per (protocol, model, bucket), in the grid's order: the RMSE per seed averaged over seeds, its std and the test ratings per seed (mean)."""
     per_seed = errors.groupby(["model", "protocol", "bucket", "seed"], sort=False)["squared_error"].agg(["mean", "size"])
     per_seed["rmse"] = np.sqrt(per_seed["mean"])
     out = per_seed.groupby(["model", "protocol", "bucket"], sort=False).agg(rmse=("rmse", "mean"), std=("rmse", "std"), ratings=("size", "mean"))
     out = out.reset_index()
-    out["bucket"] = pd.Categorical(out["bucket"], POPULARITY_LABELS, ordered=True)
-    return out
+    for column, order in (("protocol", errors["protocol"].unique()), ("model", errors["model"].unique()), ("bucket", POPULARITY_LABELS)):
+        out[column] = pd.Categorical(out[column], [c for c in order if c in set(out[column])], ordered=True)  # the grid's order, buckets by size
+    out["ratings"] = out["ratings"].round().astype(int)
+    return out.sort_values(["protocol", "model", "bucket"]).reset_index(drop=True)

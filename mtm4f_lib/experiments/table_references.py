@@ -162,9 +162,11 @@ def make(dataset: str, profile="quick", protocols=None, models=None, data_dir=No
     seeds = " ".join(map(str, profile.reference_seeds or profile.seeds))
     used = " ".join(dict.fromkeys(model for model, _ in specs))
     regenerate = f"mtm4f references --dataset {dataset} --profile {profile.name} --seeds {seeds} --protocols {' '.join(protocols)} --models {used}"
-    meta = {"dataset": dataset, "profile": profile.name, "seeds": list(profile.reference_seeds or profile.seeds), "folds": "seeds 0-4 (u1..u5)" if "folds" in protocols else None, "protocols": {k: PROTOCOLS[k] for k in protocols},
+    meta = {"dataset": dataset, "profile": profile.name, "seeds": list(profile.reference_seeds or profile.seeds), "protocols": {k: PROTOCOLS[k] for k in protocols},
             "metric": "test RMSE over seeds: mean, std, n, 95% CI; MTM4F minus the model, paired t-test over seeds and over the same test ratings (per_rating)",
             "defined in": __name__, "shown in": "notebooks/06_sota.ipynb", "regenerate": regenerate}  # fmt: skip
+    if "folds" in protocols:
+        meta["folds"] = "seeds 0-4 read folds u1..u5"
     folder = profile_outputs(profile.name, outputs_dir)
     name = f"references_{dataset}"
     save_table(table, name, folder, meta, float_format="{:.4f}")

@@ -108,7 +108,12 @@ def _optimize(name: str, storage: str, base: RunSpec, space: dict, trials: int, 
         return result.val_rmse
 
     finished = (optuna.trial.TrialState.COMPLETE, optuna.trial.TrialState.PRUNED)
-    study.optimize(objective, n_trials=trials, callbacks=[optuna.study.MaxTrialsCallback(trials, states=finished)])
+
+    def show(study, trial) -> None:  # a line per finished trial: the search's progress
+        value = "pruned" if trial.value is None else f"validation RMSE {trial.value:.4f}"
+        print(f"trial {trial.number + 1}/{trials}: {value} {trial.params}", flush=True)
+
+    study.optimize(objective, n_trials=trials, callbacks=[optuna.study.MaxTrialsCallback(trials, states=finished), show])
     return len(study.trials)
 
 
