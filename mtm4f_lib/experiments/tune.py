@@ -89,7 +89,8 @@ def _study(name: str, storage: str, seed: int):
 
 
 def _optimize(name: str, storage: str, base: RunSpec, space: dict, trials: int, data_dir: str | None, seed: int) -> int:
-    """One worker's share of the search: trials until the study holds ``trials`` finished ones."""
+    """One worker's share of the search: trials until the study holds ``trials`` finished ones (with several
+    workers, the trials still running then finish too)."""
     import optuna
 
     study = _study(name, storage, seed)
