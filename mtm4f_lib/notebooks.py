@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 
 from tqdm.auto import tqdm
 
+from .atomic import atomic_path
 from .errors import MTM4FError
 from .experiments.profiles import get_profile
 from .paths import REPO, outputs_root
@@ -33,7 +35,8 @@ def select_notebooks(names=None, folder: Path = NOTEBOOK_DIR) -> list[Path]:
 
 
 def run_notebook(notebook: Path, dataset: str, profile: str = "quick", outputs_dir=None, data_dir=None, seed: int = 0, **extra) -> Path:
-    """Execute one notebook for one dataset; the executed copy goes to ``<outputs root>/<profile>/executed/``."""
+    """Execute one notebook for one dataset; the executed copy goes to ``<outputs root>/<profile>/executed/`` once it
+    has run to its end (or failed), so an interrupted run never leaves a half-executed copy there."""
     import papermill as pm
 
     get_profile(profile)  # an unknown profile stops here, naming the profiles
@@ -48,12 +51,14 @@ def run_notebook(notebook: Path, dataset: str, profile: str = "quick", outputs_d
         "data_dir": str(Path(data_dir).resolve()) if data_dir else None,
         **extra,
     }
-    try:
-        pm.execute_notebook(str(notebook), str(executed), parameters=parameters, cwd=str(notebook.parent), kernel_name="python3", progress_bar=False)
-    except pm.PapermillExecutionError as exc:
-        raise MTM4FError(
-            f"{notebook.name} failed for dataset {dataset}: {exc.ename}: {exc.evalue}. The executed notebook with the traceback is {executed}."
-        ) from exc
+    with atomic_path(executed) as partial:  # papermill saves after every cell: a killed run leaves only a hidden partial file
+        try:
+            pm.execute_notebook(str(notebook), str(partial), parameters=parameters, cwd=str(notebook.parent), kernel_name="python3", progress_bar=False)
+        except pm.PapermillExecutionError as exc:
+            os.replace(partial, executed)  # a failed notebook is kept whole, with its traceback, for reading
+            raise MTM4FError(
+                f"{notebook.name} failed for dataset {dataset}: {exc.ename}: {exc.evalue}. The executed notebook with the traceback is {executed}."
+            ) from exc
     return executed
 
 

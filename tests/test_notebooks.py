@@ -10,6 +10,7 @@ import sys
 import pandas as pd
 import pytest
 
+from mtm4f_lib.errors import MTM4FError
 from mtm4f_lib.notebooks import available_notebooks, run_notebook
 from mtm4f_lib.paths import REPO
 
@@ -103,6 +104,19 @@ def test_every_notebook_runs_on_synthetic_without_real_data(notebook, tmp_path, 
     assert executed == tmp_path / "quick" / "executed" / f"{notebook.stem}_synthetic.ipynb"
     written = {p.name for p in (tmp_path / "quick").rglob("*_synthetic.*")}
     assert len(written) >= 3 and not (tmp_path / "cache" / "data").exists()  # nothing was downloaded
+
+
+@pytest.mark.notebook
+def test_a_failing_notebook_is_kept_whole_with_its_traceback(tmp_path, monkeypatch):
+    monkeypatch.setenv("MTM4F_CACHE", str(tmp_path / "cache"))
+    notebook = next(nb for nb in NOTEBOOKS if nb.stem == "05_missing")
+    with pytest.raises(MTM4FError, match="05_missing.ipynb failed for dataset synthetic") as error:
+        run_notebook(notebook, "synthetic", "quick", tmp_path, missing_rates=[150])
+    executed = tmp_path / "quick" / "executed" / "05_missing_synthetic.ipynb"
+    assert str(executed) in str(error.value)
+    errors = [o for c in json.loads(executed.read_text())["cells"] for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    assert len(errors) == 1 and "150" in errors[0]["evalue"]
+    assert [p.name for p in executed.parent.iterdir()] == [executed.name]  # no partial file is left beside it
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 """Processes killed with SIGKILL mid-way: a grid leaves only whole runs behind, and two grids resuming it at once on
 the same run store finish it with the records of an uninterrupted grid; an embedding build leaves only whole
-matrices, and a rerun finishes it with the matrices of an uninterrupted build."""
+matrices, and a rerun finishes it with the matrices of an uninterrupted build; a notebook leaves only whole
+outputs and runs, and a rerun reuses those runs and executes it to the end."""
 
 import json
 import os
@@ -10,8 +11,12 @@ import subprocess
 import sys
 import time
 
+import nbformat
 import numpy as np
+import pandas as pd
+from matplotlib.image import imread
 
+from mtm4f_lib.experiments import find_column, get_profile, prepared_dataset
 from mtm4f_lib.experiments.runs import RunSpec, RunStore, run_grid
 from mtm4f_lib.models import ModelConfig
 from mtm4f_lib.training import TrainConfig
@@ -63,3 +68,46 @@ def test_an_embedding_build_killed_mid_way_leaves_whole_matrices_and_a_rerun_fin
     resumed, fresh = (sorted((c / "embeddings").glob("*.npy")) for c in (killed, clean))
     assert [p.name for p in resumed] == [p.name for p in fresh] and len(fresh) == 4
     assert all(np.array_equal(np.load(a), np.load(b), equal_nan=True) for a, b in zip(resumed, fresh))  # NaN: a movie without the modality
+
+
+def _whole(path):
+    """Read a visible output file the way its reader would; an error for a half-written one."""
+    readers = {
+        ".csv": pd.read_csv,
+        ".json": lambda p: json.loads(p.read_text()),
+        ".png": imread,
+        ".npy": np.load,
+        ".ipynb": lambda p: nbformat.read(p, as_version=4),
+    }
+    content = readers.get(path.suffix, lambda p: p.read_text(encoding="utf-8"))(path)
+    assert len(content) > 0, path
+
+
+def test_a_notebook_killed_mid_way_leaves_whole_outputs_and_a_rerun_reuses_its_runs(tmp_path):
+    cache, out = tmp_path / "cache", tmp_path / "out"
+    command = [sys.executable, "-m", "mtm4f_lib.cli", "reproduce", "--dataset", "synthetic", "--notebook", "03", "--outputs-dir", str(out)]
+    env = {**os.environ, "MTM4F_CACHE": str(cache)}
+    process = subprocess.Popen(command, env=env, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 300
+    while len(list((cache / "runs").glob("*.json"))) < 2 and time.time() < deadline and process.poll() is None:
+        time.sleep(0.05)
+    os.killpg(process.pid, signal.SIGKILL)  # the process group: the command and the notebook's kernel
+    process.wait()
+    executed = out / "quick" / "executed" / "03_fusion_synthetic.ipynb"
+    assert not executed.exists(), "the notebook should have been killed before its end"
+    visible = [p for p in tmp_path.rglob("*") if p.is_file() and not p.name.startswith(".")]
+    for path in visible:
+        _whole(path)
+    before = {p.name: p.read_bytes() for p in (cache / "runs").glob("*.json")}
+    assert len(before) >= 2, "the notebook should have stored runs before it was killed"
+    subprocess.run(command, env=env, check=True, capture_output=True)
+    notebook = nbformat.read(executed, as_version=4)
+    assert not [o for c in notebook.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    assert all(c.get("execution_count") for c in notebook.cells if c.cell_type == "code"), "every cell ran"
+    after = {p.name: p.read_bytes() for p in (cache / "runs").glob("*.json")}
+    own = f"synthetic_{find_column('all_standard').spec(prepared_dataset('synthetic'), 'AMSV', get_profile('quick'), 0).key}.json"
+    metrics = {name: json.loads(record)["result"]["metrics"] for name, record in before.items()}
+    assert metrics[own] == json.loads(after[own])["result"]["metrics"], "the run the notebook retrains for its model measures the same"
+    assert {n: after[n] for n in before if n != own} == {n: r for n, r in before.items() if n != own}, "the table's stored runs are reused, not trained again"
+    assert len(after) > len(before)
+    assert (out / "quick" / "tables" / "table1_synthetic.csv").is_file()
