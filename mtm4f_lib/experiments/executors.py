@@ -100,12 +100,13 @@ def completed(fn, jobs: list[tuple], workers: int) -> Iterator:
                 yield future.result()
 
 
-def records(todo: list, store, data_dir: str | None, workers: int, predictions: bool) -> Iterator[dict]:
-    """Train every spec of ``todo`` on the chosen executor; yields each record once it is stored."""
+def records(todo: list[tuple], store, data_dir: str | None, workers: int) -> Iterator[dict]:
+    """Train every spec of ``todo`` ((spec, whether its test predictions are read) pairs) on the chosen executor;
+    yields each record once it is stored."""
     if chosen_executor()[0] != "dask":
-        yield from completed(stored_or_trained, [(spec, store, data_dir, predictions) for spec in todo], workers)
+        yield from completed(stored_or_trained, [(spec, store, data_dir, predictions) for spec, predictions in todo], workers)
         return
-    for record, stored in completed(remote_runs, [(spec, data_dir, _known(spec, store), predictions) for spec in todo], workers):
+    for record, stored in completed(remote_runs, [(spec, data_dir, _known(spec, store), predictions) for spec, predictions in todo], workers):
         for spec, run, predicted in stored:
             store.put(spec, run, predicted)
         yield record

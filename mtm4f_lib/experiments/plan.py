@@ -33,6 +33,5 @@ def run_planned(profile, notebooks: list[str], datasets, data_dir=None, workers:
     store = store or RunStore()
     tables, references = planned_runs(profile, notebooks, datasets, data_dir)
     stored = sum(store.get(spec) is not None for spec in tables) + sum(store.get(spec, with_predictions=True) is not None for spec in references)
-    records = run_grid(tables + references, store, data_dir, workers)
-    records.update(run_grid(references, store, data_dir, workers, progress=False, predictions=True))  # only runs stored before runs kept predictions
+    records = run_grid(tables + references, store, data_dir, workers, predictions={spec.key for spec in references})
     return {"planned": len(tables) + len(references), "stored before": stored, "run seconds": round(sum(r["result"]["seconds"] for r in records.values()), 1)}

@@ -228,20 +228,22 @@ def train_spec(spec: RunSpec, data_dir: str | None = None, store: RunStore | Non
     return model, record
 
 
-def run_grid(specs, store: RunStore | None = None, data_dir=None, workers: int = 1, progress: bool = True, predictions: bool = False) -> dict[str, dict]:
+def run_grid(specs, store: RunStore | None = None, data_dir=None, workers: int = 1, progress: bool = True, predictions=False) -> dict[str, dict]:
     """Every spec's record by key, training only those the store lacks (``workers`` processes, on the executor
     ``executors.chosen_executor`` names).
 
-    Each finished run is stored at once, so an interrupted grid resumes where it stopped. With
-    ``predictions``, a stored run without test predictions (stored before runs kept them) is trained again.
+    Each finished run is stored at once, so an interrupted grid resumes where it stopped. ``predictions``
+    (True: every spec; or the keys of some specs) names the runs whose test predictions are read: such a run
+    stored without them (stored before runs kept them) is trained again.
     """
     store = store or RunStore()
     data_dir = str(data_dir) if data_dir else None
     unique = {spec.key: spec for spec in specs}
-    records = {key: record for key, spec in unique.items() if (record := store.get(spec, predictions)) is not None}
-    todo = [spec for key, spec in unique.items() if key not in records]
+    read = set(unique) if predictions is True else set(predictions or ())
+    records = {key: record for key, spec in unique.items() if (record := store.get(spec, key in read)) is not None}
+    todo = [(spec, key in read) for key, spec in unique.items() if key not in records]
     bar = tqdm(total=len(unique), initial=len(records), desc="runs", unit="run", disable=not progress)
-    for record in executors.records(todo, store, data_dir, workers, predictions):
+    for record in executors.records(todo, store, data_dir, workers):
         records[record["key"]] = record
         bar.update()
     bar.close()

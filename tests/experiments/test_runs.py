@@ -89,5 +89,9 @@ def test_a_run_stores_its_test_predictions_and_a_grid_that_needs_them_retrains_a
     assert predicted.shape == truth.shape and np.isclose(rmse(predicted, truth), record["result"]["metrics"]["rmse"], atol=1e-5)
     store.path(spec, runs.PREDICTIONS).unlink()  # as a run stored before runs kept predictions
     assert store.get(spec) is not None and store.get(spec, with_predictions=True) is None
-    again = run_grid([spec], store, progress=False, predictions=True)[spec.key]
-    assert again["result"]["metrics"] == record["result"]["metrics"] and np.array_equal(store.predictions(spec), predicted)  # same seed, same numbers
+    other = replace(spec, train=replace(TRAIN, seed=TRAIN.seed + 1))
+    run_grid([other], store, progress=False)
+    store.path(other, runs.PREDICTIONS).unlink()
+    again = run_grid([spec, other], store, progress=False, predictions={spec.key})  # only spec's predictions are read
+    assert again[spec.key]["result"]["metrics"] == record["result"]["metrics"] and np.array_equal(store.predictions(spec), predicted)  # same seed, same numbers
+    assert store.predictions(other) is None, "a run whose predictions are not read is not trained again"
