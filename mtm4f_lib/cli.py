@@ -87,7 +87,7 @@ def _bench(args) -> int:
 
     from .experiments.bench import bench
 
-    report = bench(args.profile, args.data_dir, args.outputs_dir, args.workers, with_grid=not args.skip_grid, device=args.device)
+    report = bench(args.profile, args.data_dir, args.outputs_dir, args.workers, args.parts, device=args.device)
     print(json.dumps(report, indent=2))
     return 0
 
@@ -144,6 +144,7 @@ def _variants(args) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from .experiments.bench import PARTS
     from .experiments.reference_runs import PROTOCOLS
     from .experiments.registry import TABLES
 
@@ -181,8 +182,10 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="MTM4F, MTM4F+MF (the hybrid) and/or BaselineOnly SVD SVD++ KNNBaseline BiasedMF LightGCN (default: the profile's)",
     )
-    bench = sub.add_parser("bench", help="time one SP-MT run and the grid of Tables 1-4; writes metrics/bench_<profile>.json")
-    bench.add_argument("--skip-grid", action="store_true", help="time the single run only")
+    bench = sub.add_parser("bench", help="time one SP-MT run, the table grid, the missing-modality methods, the scale-out; writes metrics/bench_<profile>.json")
+    bench.add_argument("--parts", nargs="+", default=["one_run", "grid"], choices=PARTS,
+                       help="one_run: one SP-MT run with 1 and 2 threads; grid: every table; missing_cost: m4, drop and mean fill against the "
+                       "complete run of Table 5's first cell; scale_out: a grid of equal runs on 1 and --workers workers (default: one_run grid)")  # fmt: skip
     var = sub.add_parser("variants", help="compare settings of one table cell over seeds, ranked by validation RMSE; writes tables/variants_*")
     var.add_argument("--dataset", required=True, choices=["ml100k", "mmtf", "synthetic"])
     var.add_argument("--column", required=True, help="a column of Tables 1-4: fuse_standard, all_standard, fs_t1t2, fs_t1t4, sp_t1t4, sp_t1t2")
