@@ -5,8 +5,8 @@ import json
 from mtm4f_lib.experiments import bench
 
 
-def test_the_scale_out_grid_trains_every_run_fresh_on_one_and_two_workers(data_dir):
-    report = bench.scale_out(data_dir, workers=2, runs=2, epochs=1)
+def test_the_scale_out_grid_trains_every_run_fresh_on_one_and_two_workers():
+    report = bench.scale_out(workers=2, runs=2, epochs=1, dataset="synthetic")
     assert set(report["wall_seconds"]) == {"1", "2"} and all(w > 0 for w in report["wall_seconds"].values())
     assert report["speed_up"] == round(report["wall_seconds"]["1"] / report["wall_seconds"]["2"], 2) and report["executor"] == "local"
 
