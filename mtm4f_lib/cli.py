@@ -180,7 +180,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--models",
         nargs="+",
         default=None,
-        help="MTM4F, MTM4F+MF (the hybrid) and/or BaselineOnly SVD SVD++ KNNBaseline BiasedMF LightGCN (default: the profile's)",
+        help="MTM4F, the hybrids MTM4F+MF and MTM4F+LightGCN, and/or BaselineOnly SVD SVD++ KNNBaseline BiasedMF LightGCN (default: the profile's)",
     )
     bench = sub.add_parser("bench", help="time one SP-MT run, the table grid, the missing-modality methods, the scale-out; writes metrics/bench_<profile>.json")
     bench.add_argument("--parts", nargs="+", default=["one_run", "grid"], choices=PARTS,

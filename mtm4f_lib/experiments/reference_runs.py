@@ -80,9 +80,13 @@ class ReferenceSpec:
 # MTM4F's own search space, the paper's setting (GAT, dropout 0.2) among its six: the attention layer and the
 # dropout, the two fields whose variants came closest to the paper's setting on validation (``mtm4f variants``).
 MTM4F_SPACE = {"gat": ("gat", "gatv2"), "dropout": (0.1, 0.2, 0.3)}
-# The hybrid (ModelConfig.collaborative_dim > 0): the paper's model plus a biased-MF term, tuned over one budget.
+# The hybrids (ModelConfig.collaborative_dim > 0): the paper's model plus an id term, tuned over one budget each:
+# biased MF, or LightGCN's propagated embeddings (64-d, as the LightGCN reference).
 HYBRID_SPACE = {"collaborative_dim": (20, 50), "collaborative_reg": (0.4, 0.8, 1.2)}
-assert len(settings(MTM4F_SPACE)) == len(settings(HYBRID_SPACE)) == TUNING_BUDGET
+LIGHTGCN_HYBRID_SPACE = {"collaborative": ("lightgcn",), "collaborative_dim": (64,), "collaborative_layers": (1, 2), "collaborative_reg": (0.1, 0.3, 0.9)}
+# The models of the references table that are the paper's model tuned over a space of its ModelConfig fields.
+TUNED_MODELS = {"MTM4F": MTM4F_SPACE, "MTM4F+MF": HYBRID_SPACE, "MTM4F+LightGCN": LIGHTGCN_HYBRID_SPACE}
+assert all(len(settings(space)) == TUNING_BUDGET for space in TUNED_MODELS.values())
 
 
 @dataclass(frozen=True)

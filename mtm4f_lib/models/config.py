@@ -24,6 +24,7 @@ MISSING_HANDLING = ("mask", "mean", "propagate", "regressor", "moddrop", "m4")
 PRIOR_KINDS = ("kmeans", "pca")
 REGULARISATIONS = ("none", "add", "mul")
 META_ORDERS = ("none", "first", "second")
+COLLABORATIVE_TERMS = ("mf", "lightgcn")
 # Fields added after the grids of Tables 1-4 were run, with the value those runs had: a run key leaves
 # a field out while it holds that value, so the keys of every stored run stay what they were.
 KEYED_ONLY_OFF_DEFAULT = {
@@ -38,6 +39,8 @@ KEYED_ONLY_OFF_DEFAULT = {
     "recon_weight": 1.0,
     "collaborative_dim": 0,
     "collaborative_reg": 0.05,
+    "collaborative": "mf",
+    "collaborative_layers": 2,
 }
 
 
@@ -85,7 +88,10 @@ class ModelConfig:
                     b_u + b_i + p_u . q_i with learnt id factors of this width to the rating output
                     (``models.baselines.biased_mf``), its squares weighted by ``collaborative_reg``
                     per row in the loss, as in Surprise's SVD: what the modalities add on top of
-                    collaborative signal. 0: none (the paper's model).
+                    collaborative signal. 0: none (the paper's model). ``collaborative`` 'lightgcn'
+                    propagates the id embeddings over the training ratings' user-movie graph first
+                    (``collaborative_layers`` LightGCN layers, ``models.baselines.lightgcn``) and
+                    penalises the squares of the embeddings before propagation.
     dropout         dropout rate of every dense block and of the GAT attention.
     missing         how a modality missing from a movie reaches the model: 'mask' (zero vector and a
                     presence mask: CentralNet leaves the branch out of the sum); a fill of the missing
@@ -134,6 +140,8 @@ class ModelConfig:
     recon_weight: float = 1.0
     collaborative_dim: int = 0
     collaborative_reg: float = 0.05
+    collaborative: str = "mf"
+    collaborative_layers: int = 2
 
     def __post_init__(self):
         set_ = lambda name, value: object.__setattr__(self, name, value)  # noqa: E731 (frozen dataclass)
@@ -160,12 +168,13 @@ class ModelConfig:
             ("prior_kind", PRIOR_KINDS),
             ("regularise", REGULARISATIONS),
             ("meta", META_ORDERS),
+            ("collaborative", COLLABORATIVE_TERMS),
         ):
             check_choice(f"ModelConfig.{field}", getattr(self, field), options)
         for field in ("fusion_hidden", "trunk_hidden", "private_hidden"):
             set_(field, tuple(getattr(self, field)))
             _positive(field, getattr(self, field))
-        _positive("item_dim/graph_k/gat_heads", (self.item_dim, self.graph_k, self.gat_heads))
+        _positive("item_dim/graph_k/gat_heads/collaborative_layers", (self.item_dim, self.graph_k, self.gat_heads, self.collaborative_layers))
         if self.gat_layers < 0 or self.user_embedding_dim < 0 or self.collaborative_dim < 0 or self.collaborative_reg < 0:
             raise MTM4FError("ModelConfig.gat_layers, user_embedding_dim, collaborative_dim and collaborative_reg must be >= 0.")
         if self.gat_layers and self.item_dim % self.gat_heads:

@@ -27,6 +27,7 @@ from torch_geometric.utils import subgraph
 from ..data import MultiModalDataset
 from ..errors import MTM4FError
 from .baselines.biased_mf import BiasedMF
+from .baselines.lightgcn import LightGCNRating, rating_graph
 from .centralnet import CENTRAL, CentralNet
 from .config import ModelConfig
 from .early_fusion import EarlyFusion
@@ -58,6 +59,7 @@ class MTM4F(nn.Module):
         served: torch.Tensor | None = None,
         test_items: ItemInputs | None = None,
         priors: dict[str, torch.Tensor] | None = None,
+        training_pairs: tuple[np.ndarray, np.ndarray] | None = None,
     ):
         super().__init__()
         if (user_features is None) != (config.user_features is None):
@@ -94,9 +96,7 @@ class MTM4F(nn.Module):
             if config.rating_interaction == "dot"
             else None
         )
-        self.collaborative = (
-            BiasedMF(n_users, items.n_items, config.collaborative_dim, config.collaborative_reg, 0.0, rating_range) if config.collaborative_dim else None
-        )
+        self.collaborative = _collaborative_term(config, n_users, items.n_items, rating_range, training_pairs) if config.collaborative_dim else None
         self._missing_networks(config, items.dims, priors or {})
         scale = RatingScale(*rating_range, config.rating_output)
         self.objective = TaskObjective(dict(zip(config.tasks, config.task_weights)), scale, config.task_losses)
@@ -149,9 +149,8 @@ class MTM4F(nn.Module):
             served,
             None if test_dataset is None else item_inputs(test_dataset, config.modalities, train_rows, reference=dataset).take(served),
             _priors(config, items, train_items, served) if config.missing == "m4" else None,
+            (dataset.ratings["user"].to_numpy()[train_rows], np.searchsorted(served.numpy(), dataset.ratings["item"].to_numpy()[train_rows])),
         )
-        if model.collaborative is not None:  # the hybrid's id factors exist for the training rows' users and movies only
-            model.collaborative.only_seen(dataset.ratings["user"].to_numpy()[train_rows], model.local_index[torch.as_tensor(train_items)].numpy())
         return model
 
     def _missing_networks(self, config: ModelConfig, dims: dict[str, int], priors: dict[str, torch.Tensor]) -> None:
@@ -260,7 +259,7 @@ class MTM4F(nn.Module):
         if self.interaction is not None:
             raw["rating"] = raw["rating"] + (self.interaction["user"](user) * self.interaction["item"](stacked)[:, items]).sum(-1)
         self._id_penalty = None
-        if self.collaborative is not None:  # the hybrid: a biased-MF term on every branch's rating
+        if self.collaborative is not None:  # the hybrid: an id term (biased MF or LightGCN) on every branch's rating
             term, squares = self.collaborative.terms(users, items)
             raw["rating"] = raw["rating"] + term
             self._id_penalty = self.config.collaborative_reg * squares.mean()
@@ -340,6 +339,19 @@ class MTM4F(nn.Module):
     def predict(self, users: torch.Tensor, items: torch.Tensor) -> dict[str, torch.Tensor]:
         """Task predictions of the central branch: rating, genre/gender probabilities, age-group probabilities."""
         return self.objective.predictions(self._raw_outputs(users, self._local(items), central_only=True)[1])
+
+
+def _collaborative_term(config: ModelConfig, n_users: int, n_items: int, rating_range, pairs) -> nn.Module:
+    """The hybrid's id term over the served movies (``terms(users, items)``: the term and its squares per row): biased MF,
+    or LightGCN over the graph of the training ratings ``pairs`` (users, local movie rows). Either has id embeddings only
+    for the users and movies of ``pairs`` (all of them when ``pairs`` is None, for biased MF)."""
+    if config.collaborative == "mf":
+        term = BiasedMF(n_users, n_items, config.collaborative_dim, config.collaborative_reg, 0.0, rating_range)
+        return term if pairs is None else term.only_seen(*pairs)
+    if pairs is None:
+        raise MTM4FError("The hybrid's LightGCN term propagates over the training ratings: build the model with MTM4F.from_dataset, or pass training_pairs.")
+    graph = rating_graph(*pairs, n_users)
+    return LightGCNRating(n_users, n_items, graph, config.collaborative_dim, config.collaborative_layers, config.collaborative_reg, 0.0, rating_range)
 
 
 def _priors(config: ModelConfig, items: ItemInputs, train_items: np.ndarray, served: torch.Tensor) -> dict[str, torch.Tensor]:

@@ -18,7 +18,7 @@ def test_references_table_from_the_command_line(synthetic, tmp_path, monkeypatch
     from mtm4f_lib.experiments import table_references
 
     monkeypatch.setenv("MTM4F_CACHE", str(tmp_path / "cache"))
-    monkeypatch.setattr(table_references, "MTM4F_SPACE", {"dropout": (0.1, 0.2)})  # two of MTM4F's six settings: the test's time
+    monkeypatch.setitem(table_references.TUNED_MODELS, "MTM4F", {"dropout": (0.1, 0.2)})  # two of MTM4F's six settings: the test's time
     argv = "references --dataset synthetic --seeds 0 1 --workers 1 --protocols".split() + [*KINDS, "--outputs-dir", str(tmp_path), "--models", *CHOSEN]
     assert main(argv) == 0
     folder = tmp_path / "quick"

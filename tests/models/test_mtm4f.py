@@ -83,6 +83,24 @@ def test_dot_interaction_adds_a_trainable_factor_term(synthetic, rows):
     assert model.interaction["user"].weight.grad.abs().sum() > 0 and model.interaction["item"].weight.grad.abs().sum() > 0
 
 
+@pytest.mark.parametrize("term", ["mf", "lightgcn"])
+def test_the_hybrid_adds_an_id_term_for_the_training_ratings_users_and_movies_only(synthetic, rows, term):
+    served = np.unique(synthetic.ratings["item"].to_numpy())  # the test's movies too: some have no training rating
+    model = MTM4F.from_dataset(synthetic, rows[: len(rows) // 2], ModelConfig(**SMALL, collaborative_dim=4, collaborative=term), served_items=served)
+    trained = np.unique(synthetic.ratings["item"].to_numpy()[rows[: len(rows) // 2]])
+    unseen = torch.as_tensor(np.flatnonzero(~np.isin(served, trained))[:5])
+    assert len(unseen) and model.collaborative is not None
+    users = torch.zeros(len(unseen), dtype=torch.long)
+    term_of_unseen = model.collaborative.terms(users, unseen)[0] - model.collaborative.user_bias(users).squeeze(1)
+    assert torch.equal(term_of_unseen, torch.zeros(len(unseen)))  # a movie without training ratings gets no id factors
+    data = row_data(synthetic, rows[:50], model.tasks)
+    model.loss(data.users, data.items, data.labels).backward()
+    ids = model.collaborative.graph.embedding if term == "lightgcn" else model.collaborative.item_factors
+    assert ids.weight.grad.abs().sum() > 0
+    if term == "lightgcn":  # the graph: both directions of every training rating
+        assert model.collaborative.edge_index.shape == (2, 2 * (len(rows) // 2))
+
+
 def test_unencoded_modality_raises(synthetic, rows):
     raw_meta = Modality("meta", synthetic.modalities["meta"].available, "raw text")
     dataset = replace(synthetic, modalities={**synthetic.modalities, "meta": raw_meta})

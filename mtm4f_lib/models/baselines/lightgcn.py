@@ -21,6 +21,13 @@ from ...training import TrainConfig
 from .tuning import tune_recommender
 
 
+def rating_graph(users, items, n_users: int) -> torch.Tensor:
+    """``edge_index`` of the user-movie graph of some ratings, both directions: users are nodes 0..n_users-1, movie i is node n_users + i."""
+    users = torch.as_tensor(np.asarray(users), dtype=torch.long)
+    items = torch.as_tensor(np.asarray(items), dtype=torch.long) + n_users
+    return torch.stack([torch.cat([users, items]), torch.cat([items, users])])
+
+
 class LightGCNRating(nn.Module):
     """Users are nodes 0..n_users-1, movies n_users.. ; ``edge_index`` holds both directions of every training rating."""
 
@@ -44,9 +51,7 @@ class LightGCNRating(nn.Module):
     @classmethod
     def from_dataset(cls, dataset: MultiModalDataset, train_rows: np.ndarray, dim: int = 64, layers: int = 2, reg: float = 0.05) -> LightGCNRating:
         rows = dataset.ratings.iloc[np.asarray(train_rows)]
-        users = torch.tensor(rows["user"].to_numpy(), dtype=torch.long)
-        items = torch.tensor(rows["item"].to_numpy(), dtype=torch.long) + dataset.n_users
-        edges = torch.stack([torch.cat([users, items]), torch.cat([items, users])])
+        edges = rating_graph(rows["user"].to_numpy(), rows["item"].to_numpy(), dataset.n_users)
         return cls(dataset.n_users, dataset.n_items, edges, dim, layers, reg, float(rows["rating"].mean()), dataset.rating_range)
 
     def terms(self, users: torch.Tensor, items: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
