@@ -209,7 +209,7 @@ def build_parser() -> argparse.ArgumentParser:
             default=None,
             help="outputs root (default $MTM4F_OUTPUTS, else the repository's outputs/); each profile writes into <root>/<profile>/",
         )
-    for command in (rep, tab, var, refs, tun):
+    for command in (rep, tab, bench, var, refs, tun):
         command.add_argument("--executor", choices=["local", "dask"], default=None, help="where grids train their runs (default: $MTM4F_EXECUTOR, else local)")
         command.add_argument("--scheduler", default=None, help="address of a running Dask scheduler (default: a LocalCluster of --workers processes)")
     for command in (tab, bench, var, refs, tun):
