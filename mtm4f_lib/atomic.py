@@ -12,11 +12,11 @@ from pathlib import Path
 
 
 @contextmanager
-def atomic_path(target):
-    """Yield a temporary path in ``target``'s folder; on success rename it onto ``target``."""
+def atomic_path(target, suffix: str = ".tmp"):
+    """Yield a temporary path (hidden, ending in ``suffix``) in ``target``'s folder; on success rename it onto ``target``."""
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=suffix, dir=target.parent)
     os.close(fd)
     try:
         yield Path(tmp)

@@ -51,7 +51,7 @@ def run_notebook(notebook: Path, dataset: str, profile: str = "quick", outputs_d
         "data_dir": str(Path(data_dir).resolve()) if data_dir else None,
         **extra,
     }
-    with atomic_path(executed) as partial:  # papermill saves after every cell: a killed run leaves only a hidden partial file
+    with atomic_path(executed, ".partial.ipynb") as partial:  # papermill saves after every cell: a killed run leaves only a hidden partial file
         try:
             pm.execute_notebook(str(notebook), str(partial), parameters=parameters, cwd=str(notebook.parent), kernel_name="python3", progress_bar=False)
         except pm.PapermillExecutionError as exc:
