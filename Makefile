@@ -24,7 +24,7 @@ reproduce: $(STAMP)
 	$(BIN)/mtm4f reproduce --profile $(PROFILE) --dataset $(DATASETS) --workers $(WORKERS)
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -q -ra
+	$(BIN)/python -m pytest -q -ra --durations=15
 
 test-gpu:
 	$(MAKE) $(STAMP) TORCH_BUILD=cuda

@@ -34,12 +34,23 @@ def select_notebooks(names=None, folder: Path = NOTEBOOK_DIR) -> list[Path]:
     return chosen
 
 
+def notebook_parameters(notebook: Path) -> list[str]:
+    """The names of the parameters the notebook's parameters cell declares."""
+    import papermill as pm
+
+    return list(pm.inspect_notebook(str(notebook)))
+
+
 def run_notebook(notebook: Path, dataset: str, profile: str = "quick", outputs_dir=None, data_dir=None, seed: int = 0, **extra) -> Path:
     """Execute one notebook for one dataset; the executed copy goes to ``<outputs root>/<profile>/executed/`` once it
-    has run to its end (or failed), so an interrupted run never leaves a half-executed copy there."""
+    has run to its end (or failed), so an interrupted run never leaves a half-executed copy there. ``extra``: more of
+    the notebook's parameters (one it does not declare stops here, naming those it does)."""
     import papermill as pm
 
     get_profile(profile)  # an unknown profile stops here, naming the profiles
+    unknown = sorted(set(extra) - set(notebook_parameters(notebook)))
+    if unknown:
+        raise MTM4FError(f"{notebook.name} has no parameter {unknown}; its parameters are {notebook_parameters(notebook)}.")
     outputs_dir = outputs_root(outputs_dir)
     executed = outputs_dir / profile / "executed" / f"{notebook.stem}_{dataset}.ipynb"
     executed.parent.mkdir(parents=True, exist_ok=True)
@@ -81,6 +92,6 @@ def reproduce(profile: str = "quick", datasets=REAL_DATASETS, notebooks=None, ou
         for nb, ds in bar:
             bar.set_postfix_str(f"{nb.stem} [{ds}]")
             start = time.perf_counter()
-            path = run_notebook(nb, ds, profile, outputs_dir, data_dir, seed, workers=workers)
+            path = run_notebook(nb, ds, profile, outputs_dir, data_dir, seed, **({"workers": workers} if "workers" in notebook_parameters(nb) else {}))
             log.append({"notebook": nb.stem, "dataset": ds, "seconds": round(time.perf_counter() - start, 1), "executed": str(path)})
     return log

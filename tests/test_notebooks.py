@@ -119,6 +119,13 @@ def test_a_failing_notebook_is_kept_whole_with_its_traceback(tmp_path, monkeypat
     assert [p.name for p in executed.parent.iterdir()] == [executed.name]  # no partial file is left beside it
 
 
+def test_an_undeclared_notebook_parameter_stops_before_anything_runs(tmp_path):
+    notebook = next(nb for nb in NOTEBOOKS if nb.stem == "01_datasets")
+    with pytest.raises(MTM4FError, match=r"01_datasets.ipynb has no parameter \['workers'\]; its parameters are \['dataset'"):
+        run_notebook(notebook, "synthetic", "quick", tmp_path, workers=2)
+    assert not any(tmp_path.iterdir())
+
+
 @pytest.fixture
 def repo_synthetic_outputs():
     """Removes the `synthetic` files a test writes into the repository's own outputs/quick/."""

@@ -74,9 +74,7 @@ def scale_out(data_dir=None, workers: int = 2, runs: int = 6, epochs: int = 10, 
     """One grid of ``runs`` equal runs (SP-MT t1..t4, AMSV, seeds 0.. with exactly ``epochs`` epochs each), trained
     fresh in a temporary run store on the chosen executor with 1 worker, then with ``workers``; the speed-up
     (target: 1.8 with 2 workers on two cores)."""
-    name, profile = dataset, get_profile("paper")
-    dataset = prepared_dataset(name, data_dir)
-    base = find_column("sp_t1t4").spec(dataset, "AMSV", profile, seed=0)
+    base = find_column("sp_t1t4").spec(prepared_dataset(dataset, data_dir), "AMSV", get_profile("paper"), seed=0)
     train = dataclasses.replace(base.train, max_epochs=epochs, patience=epochs, device=device)
     specs = [dataclasses.replace(base, train=dataclasses.replace(train, seed=seed)) for seed in range(runs)]
     wall = {}
@@ -85,7 +83,7 @@ def scale_out(data_dir=None, workers: int = 2, runs: int = 6, epochs: int = 10, 
             start = time.perf_counter()
             run_grid(specs, RunStore(folder), data_dir, n, progress=False)
             wall[n] = round(time.perf_counter() - start, 1)
-    return {"grid": f"{runs} runs of SP-MT t1..t4, AMSV, {name}, {epochs} epochs each", "executor": chosen_executor()[0], "device": device,
+    return {"grid": f"{runs} runs of SP-MT t1..t4, AMSV, {dataset}, {epochs} epochs each", "executor": chosen_executor()[0], "device": device,
             "hardware": _hardware(device), "wall_seconds": {str(n): w for n, w in wall.items()}, "speed_up": round(wall[1] / wall[workers], 2),
             "target_speed_up": 1.8}  # fmt: skip
 
@@ -122,7 +120,8 @@ def bench(profile: str = "paper", data_dir=None, outputs_dir=None, workers: int 
     }
     report = {part: measure[check_choice("bench part", part, PARTS)]() for part in parts}
     name = f"bench_{profile}" + ("" if device == "cpu" else f"_{device.replace(':', '')}")
-    path = profile_outputs(profile, outputs_dir) / "metrics" / f"{name}.json"
+    folder = profile_outputs(profile, outputs_dir)
+    path = folder / "metrics" / f"{name}.json"
     earlier = json.loads(path.read_text()) if path.is_file() else {}
-    save_metrics({**earlier, **report}, name, profile_outputs(profile, outputs_dir))
+    save_metrics({**earlier, **report}, name, folder)
     return report
