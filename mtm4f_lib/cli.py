@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 
 from .errors import MTM4FError
 
@@ -45,12 +46,13 @@ def _reproduce(args) -> int:
     from .notebooks import reproduce
     from .paths import profile_outputs
 
+    start = time.perf_counter()
     log = reproduce(args.profile, args.dataset, args.notebook, args.outputs_dir, args.data_dir, args.seed, args.workers)
     for entry in log:
         tables = [f"table {t.number}" for t in TABLES.values() if t.notebook == entry["notebook"] and entry["dataset"] in t.datasets]
         print(f"{entry['notebook']:<16} {entry['dataset']:<8} {entry['seconds']:>7.1f} s  {entry['executed']}  {', '.join(tables)}")
     folder = profile_outputs(args.profile, args.outputs_dir)
-    print(f"total {sum(e['seconds'] for e in log):.1f} s; tables in {folder}/tables, figures in {folder}/figures")
+    print(f"total {time.perf_counter() - start:.1f} s; tables in {folder}/tables, figures in {folder}/figures")
     return 0
 
 
@@ -160,7 +162,7 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--notebook", nargs="+", default=None, help="numbers or names, e.g. 01 03_fusion (default: all)")
     rep.add_argument("--data-dir", default=None)
     rep.add_argument("--seed", type=int, default=0)
-    rep.add_argument("--workers", type=int, default=1, help="runs trained in parallel by the table notebooks (processes)")
+    rep.add_argument("--workers", type=int, default=1, help="runs trained in parallel (processes); with 2 or more, the datasets' notebooks run side by side")
     tab = sub.add_parser("tables", help="run the grids of paper tables (stored runs are reused) and write them")
     tab.add_argument("--table", nargs="+", type=int, default=sorted(TABLES), choices=sorted(TABLES))
     tab.add_argument(

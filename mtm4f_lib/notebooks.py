@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from tqdm.auto import tqdm
@@ -74,24 +76,40 @@ def run_notebook(notebook: Path, dataset: str, profile: str = "quick", outputs_d
 
 
 def reproduce(profile: str = "quick", datasets=REAL_DATASETS, notebooks=None, outputs_dir=None, data_dir=None, seed: int = 0, workers: int = 1) -> list[dict]:
-    """Train every run the selected notebooks' tables need as one grid (``experiments.plan``), then run every
-    selected notebook for every dataset in order, with a progress bar and timings; the first log entry is the grid's.
+    """Train every run the selected notebooks' tables need as one grid (``experiments.plan``), then run the selected
+    notebooks, each dataset's in order, with a progress bar and timings; the first log entry is the grid's.
 
-    ``workers``: processes of the grid and of the notebooks that train runs of their own.
+    ``workers``: processes of the grid and of the notebooks that train runs of their own; with two or more, the
+    datasets' notebook sequences run side by side (one kernel each), and a failure stops the others at their next notebook.
     """
     from .experiments.plan import run_planned
 
     chosen = select_notebooks(notebooks)
-    jobs = [(nb, ds) for nb in chosen for ds in datasets]
-    if not jobs:
+    if not chosen or not datasets:
         raise MTM4FError(f"No notebooks found in {NOTEBOOK_DIR}.")
     start = time.perf_counter()
     plan = run_planned(profile, [nb.stem for nb in chosen], datasets, data_dir, workers)
     log = [{"notebook": "runs", "dataset": " ".join(datasets), "seconds": round(time.perf_counter() - start, 1), "executed": f"{plan}"}]
-    with tqdm(jobs, desc=f"reproduce ({profile})", unit="notebook") as bar:
-        for nb, ds in bar:
-            bar.set_postfix_str(f"{nb.stem} [{ds}]")
+    failed = threading.Event()
+
+    def sequence(dataset: str) -> list[dict]:
+        entries = []
+        for nb in chosen:
+            if failed.is_set():
+                break
+            bar.set_postfix_str(f"{nb.stem} [{dataset}]")
             start = time.perf_counter()
-            path = run_notebook(nb, ds, profile, outputs_dir, data_dir, seed, **({"workers": workers} if "workers" in notebook_parameters(nb) else {}))
-            log.append({"notebook": nb.stem, "dataset": ds, "seconds": round(time.perf_counter() - start, 1), "executed": str(path)})
-    return log
+            try:
+                path = run_notebook(nb, dataset, profile, outputs_dir, data_dir, seed, **({"workers": workers} if "workers" in notebook_parameters(nb) else {}))
+            except BaseException:
+                failed.set()
+                raise
+            entries.append({"notebook": nb.stem, "dataset": dataset, "seconds": round(time.perf_counter() - start, 1), "executed": str(path)})
+            bar.update()
+        return entries
+
+    with tqdm(total=len(chosen) * len(datasets), desc=f"reproduce ({profile})", unit="notebook") as bar:
+        with ThreadPoolExecutor(max(1, min(workers, len(datasets)))) as pool:
+            done = [entry for entries in pool.map(sequence, datasets) for entry in entries]
+    order = {nb.stem: i for i, nb in enumerate(chosen)}
+    return log + sorted(done, key=lambda entry: order[entry["notebook"]])

@@ -6,10 +6,12 @@ import json
 import os
 import subprocess
 import sys
+import time
 
 import pandas as pd
 import pytest
 
+from mtm4f_lib import notebooks
 from mtm4f_lib.errors import MTM4FError
 from mtm4f_lib.notebooks import available_notebooks, run_notebook
 from mtm4f_lib.paths import REPO
@@ -124,6 +126,38 @@ def test_an_undeclared_notebook_parameter_stops_before_anything_runs(tmp_path):
     with pytest.raises(MTM4FError, match=r"01_datasets.ipynb has no parameter \['workers'\]; its parameters are \['dataset'"):
         run_notebook(notebook, "synthetic", "quick", tmp_path, workers=2)
     assert not any(tmp_path.iterdir())
+
+
+def _reproduce_sleeping(monkeypatch, calls: list, failing: str | None = None) -> list[tuple[str, str]]:
+    """The logged (notebook, dataset) pairs of a two-worker reproduce of 01-03 for ml100k and mmtf whose notebooks only
+    sleep and append to ``calls`` (the ``failing`` dataset's first one raises at once); the grid is skipped."""
+
+    def run(notebook, dataset, *args, **parameters):
+        calls.append((notebook.stem, dataset))
+        if dataset == failing:
+            raise MTM4FError(f"{notebook.name} failed")
+        time.sleep(0.3)
+        return notebook
+
+    monkeypatch.setattr(notebooks, "run_notebook", run)
+    monkeypatch.setattr("mtm4f_lib.experiments.plan.run_planned", lambda *args: "no runs")
+    log = notebooks.reproduce("quick", ("ml100k", "mmtf"), ["01", "02", "03"], workers=2)
+    return [(entry["notebook"], entry["dataset"]) for entry in log[1:]]
+
+
+def test_two_workers_run_the_datasets_side_by_side_and_log_them_in_order(monkeypatch):
+    calls, start = [], time.perf_counter()
+    logged = _reproduce_sleeping(monkeypatch, calls)
+    assert time.perf_counter() - start < 0.3 * 6 * 0.75  # six sleeps of 0.3 s, two at a time
+    assert [c for c in calls if c[1] == "mmtf"] == [("01_datasets", "mmtf"), ("02_embeddings", "mmtf"), ("03_fusion", "mmtf")]
+    assert logged == [(nb, ds) for nb in ("01_datasets", "02_embeddings", "03_fusion") for ds in ("ml100k", "mmtf")]
+
+
+def test_a_failed_notebook_stops_the_other_datasets_sequence_at_its_next_notebook(monkeypatch):
+    calls = []
+    with pytest.raises(MTM4FError, match="01_datasets.ipynb failed"):
+        _reproduce_sleeping(monkeypatch, calls, failing="mmtf")
+    assert sorted(calls) == [("01_datasets", "ml100k"), ("01_datasets", "mmtf")]
 
 
 @pytest.fixture
