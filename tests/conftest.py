@@ -44,9 +44,9 @@ def mmtf(data_dir):
 
 @pytest.fixture(scope="session")
 def quick_outputs(data_dir, tmp_path_factory) -> Path:
-    """`mtm4f reproduce --profile quick` for both datasets (notebooks 01-04), run once into an outputs root
+    """`mtm4f reproduce --profile quick --workers 2` for both datasets (every notebook), run once into an outputs root
     that also holds a copy of the committed paper results; returns that root."""
     root = tmp_path_factory.mktemp("outputs")
     shutil.copytree(REPO / "outputs" / "paper", root / "paper")
-    assert main(["reproduce", "--profile", "quick", "--dataset", "ml100k", "mmtf", "--data-dir", str(data_dir), "--outputs-dir", str(root)]) == 0
+    assert main(["reproduce", "--profile", "quick", "--dataset", "ml100k", "mmtf", "--data-dir", str(data_dir), "--outputs-dir", str(root), "--workers", "2"]) == 0
     return root
