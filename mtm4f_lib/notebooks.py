@@ -85,8 +85,10 @@ def reproduce(profile: str = "quick", datasets=REAL_DATASETS, notebooks=None, ou
     from .experiments.plan import run_planned
 
     chosen = select_notebooks(notebooks)
-    if not chosen or not datasets:
+    if not chosen:
         raise MTM4FError(f"No notebooks found in {NOTEBOOK_DIR}.")
+    if not datasets:
+        raise MTM4FError(f"Name at least one dataset to reproduce, e.g. {' '.join(REAL_DATASETS)}.")
     start = time.perf_counter()
     plan = run_planned(profile, [nb.stem for nb in chosen], datasets, data_dir, workers)
     log = [{"notebook": "runs", "dataset": " ".join(datasets), "seconds": round(time.perf_counter() - start, 1), "executed": f"{plan}"}]

@@ -48,5 +48,6 @@ def quick_outputs(data_dir, tmp_path_factory) -> Path:
     that also holds a copy of the committed paper results; returns that root."""
     root = tmp_path_factory.mktemp("outputs")
     shutil.copytree(REPO / "outputs" / "paper", root / "paper")
-    assert main(["reproduce", "--profile", "quick", "--dataset", "ml100k", "mmtf", "--data-dir", str(data_dir), "--outputs-dir", str(root), "--workers", "2"]) == 0
+    command = ["reproduce", "--profile", "quick", "--dataset", "ml100k", "mmtf", "--workers", "2"]
+    assert main([*command, "--data-dir", str(data_dir), "--outputs-dir", str(root)]) == 0
     return root
