@@ -269,13 +269,14 @@ def dataset_summary(dataset: str, profile: str, outputs_dir=None, test_missing: 
     parts.append(comparison(pooled).assign(tables=", ".join(map(str, found)), hidden="all"))
     compared = pd.concat(parts, ignore_index=True).rename(columns={"hidden": "hidden modalities"})
     compared = compared[["tables", "hidden modalities", *[c for c in compared.columns if c not in ("tables", "hidden modalities")]]]
-    repeats = sorted({r for _, metrics in found.values() for r in metrics["repeats"]})
+    repeats = {number: metrics["repeats"] for number, (_, metrics) in found.items()}
+    shown = next(iter(repeats.values())) if len({str(r) for r in repeats.values()}) == 1 else ", ".join(f"{n}: {r}" for n, r in repeats.items())
     meta = {"tables": list(found), "dataset": dataset, "profile": profile, "repeats": repeats, "protocol": found[next(iter(found))][1]["protocol"],
             "metric": f"{METHOD} minus each baseline over paired (cell, repeat) runs, per number of hidden modalities and over all",
             "defined in": __name__, "regenerate": "; ".join(m["regenerate"] for _, m in found.values())}  # fmt: skip
     save_table(compared, f"missing_comparison_{dataset}{suffix}", folder, meta, float_format="{:.4f}")
     cells = {n_hidden: cell_numbers(metrics["runs"]) for n_hidden, metrics in found.values()}
-    title = f"{dataset}: test RMSE against chi, Tables {', '.join(map(str, found))} ({profile} profile, repeats {repeats})"
+    title = f"{dataset}: test RMSE against chi, Tables {', '.join(map(str, found))} ({profile} profile, repeats {shown})"
     figure = missing_overview_figure(cells, title)
     save_figure(figure, f"missing_overview_{dataset}{suffix}", folder)
     return compared, figure
