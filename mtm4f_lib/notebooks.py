@@ -50,9 +50,10 @@ def run_notebook(notebook: Path, dataset: str, profile: str = "quick", outputs_d
     import papermill as pm
 
     get_profile(profile)  # an unknown profile stops here, naming the profiles
-    unknown = sorted(set(extra) - set(notebook_parameters(notebook)))
+    declared = notebook_parameters(notebook)
+    unknown = sorted(set(extra) - set(declared))
     if unknown:
-        raise MTM4FError(f"{notebook.name} has no parameter {unknown}; its parameters are {notebook_parameters(notebook)}.")
+        raise MTM4FError(f"{notebook.name} has no parameter {unknown}; its parameters are {declared}.")
     outputs_dir = outputs_root(outputs_dir)
     executed = outputs_dir / profile / "executed" / f"{notebook.stem}_{dataset}.ipynb"
     executed.parent.mkdir(parents=True, exist_ok=True)

@@ -6,9 +6,9 @@ scheduler (``tcp://host:8786``: a cluster of your own, e.g. from dask-jobqueue o
 it a LocalCluster of ``workers`` processes is started for the grid. ``mtm4f ... --executor dask
 --scheduler ADDRESS`` sets both, for the notebooks it runs too.
 
-On Dask the driver alone writes the run store: a worker trains a spec against a :class:`MemoryStore`
-holding the stored runs the spec reads (a tuned spec's settings) and sends back every run it stored,
-which the driver writes. Workers need no shared disk for results, each prepares its dataset once (the
+On Dask the driver alone writes the run store: a worker trains a spec against an empty :class:`MemoryStore`
+and sends back every run it stored, which the driver writes (a tuned spec's settings reach the executor as
+runs of their own; ``runs.run_grid`` then picks the best in the driver). Workers need no shared disk for results, each prepares its dataset once (the
 cache of ``runs.prepared_dataset`` lives in the worker process), and a task whose worker dies is run
 again by Dask on another worker: a run is stored only once it is finished, under the one file its key names.
 """
@@ -56,8 +56,8 @@ def stored_or_trained(spec, store, data_dir: str | None, predictions: bool = Fal
 class MemoryStore:
     """A run store in memory, with the run store's interface: what a Dask worker trains against."""
 
-    def __init__(self, known: dict | None = None):
-        self.entries = dict(known or {})  # key -> (spec, record, predictions)
+    def __init__(self):
+        self.entries = {}  # key -> (spec, record, predictions)
         self.stored: list[str] = []
 
     def get(self, spec, with_predictions: bool = False) -> dict | None:
@@ -73,17 +73,11 @@ class MemoryStore:
         self.stored.append(spec.key)
 
 
-def remote_runs(spec, data_dir: str | None, known: dict, predictions: bool) -> tuple[dict, list[tuple]]:
-    """A Dask worker's job: the spec's record and every (spec, record, predictions) it stored, trained against ``known``."""
-    store = MemoryStore(known)
+def remote_runs(spec, data_dir: str | None, predictions: bool) -> tuple[dict, list[tuple]]:
+    """A Dask worker's job: the spec's record and every (spec, record, predictions) it stored."""
+    store = MemoryStore()
     record = stored_or_trained(spec, store, data_dir, predictions)
     return record, [store.entries[key] for key in dict.fromkeys(store.stored)]
-
-
-def _known(spec, store) -> dict:
-    """The stored runs ``spec`` reads (a tuned spec's settings), as a MemoryStore holds them."""
-    reads = spec.settings() if hasattr(spec, "settings") else []
-    return {s.key: (s, record, store.predictions(s)) for s in reads if (record := store.get(s)) is not None}
 
 
 def completed(fn, jobs: list[tuple], workers: int) -> Iterator:
@@ -106,7 +100,7 @@ def records(todo: list[tuple], store, data_dir: str | None, workers: int) -> Ite
     if chosen_executor()[0] != "dask":
         yield from completed(stored_or_trained, [(spec, store, data_dir, predictions) for spec, predictions in todo], workers)
         return
-    for record, stored in completed(remote_runs, [(spec, data_dir, _known(spec, store), predictions) for spec, predictions in todo], workers):
+    for record, stored in completed(remote_runs, [(spec, data_dir, predictions) for spec, predictions in todo], workers):
         for spec, run, predicted in stored:
             store.put(spec, run, predicted)
         yield record

@@ -232,9 +232,10 @@ def run_grid(specs, store: RunStore | None = None, data_dir=None, workers: int =
     """Every spec's record by key, training only those the store lacks (``workers`` processes, on the executor
     ``executors.chosen_executor`` names).
 
-    Each finished run is stored at once, so an interrupted grid resumes where it stopped. ``predictions``
-    (True: every spec; or the keys of some specs) names the runs whose test predictions are read: such a run
-    stored without them (stored before runs kept them) is trained again.
+    Each finished run is stored at once, so an interrupted grid resumes where it stopped. The settings of a tuned
+    spec (``reference_runs.TunedSpec``) are trained as runs of their own beside the others, then the tuned spec picks
+    among them here. ``predictions`` (True: every spec; or the keys of some specs) names the runs whose test
+    predictions are read: such a run stored without them (stored before runs kept them) is trained again.
     """
     store = store or RunStore()
     data_dir = str(data_dir) if data_dir else None
@@ -242,9 +243,16 @@ def run_grid(specs, store: RunStore | None = None, data_dir=None, workers: int =
     read = set(unique) if predictions is True else set(predictions or ())
     records = {key: record for key, spec in unique.items() if (record := store.get(spec, key in read)) is not None}
     todo = [(spec, key in read) for key, spec in unique.items() if key not in records]
-    bar = tqdm(total=len(unique), initial=len(records), desc="runs", unit="run", disable=not progress)
-    for record in executors.records(todo, store, data_dir, workers):
-        records[record["key"]] = record
+    tuned = [(spec, read_predictions) for spec, read_predictions in todo if hasattr(spec, "settings")]
+    settings = {s.key: s for spec, _ in tuned for s in spec.settings() if s.key not in unique and store.get(s) is None}
+    bar = tqdm(total=len(unique) + len(settings), initial=len(records), desc="runs", unit="run", disable=not progress)
+    jobs = [(s, False) for s in settings.values()] + [job for job in todo if not hasattr(job[0], "settings")]
+    for record in executors.records(jobs, store, data_dir, workers):
+        if record["key"] in unique:
+            records[record["key"]] = record
+        bar.update()
+    for spec, read_predictions in tuned:  # every setting is stored now: the tuned run only picks the best
+        records[spec.key] = executors.stored_or_trained(spec, store, data_dir, read_predictions)
         bar.update()
     bar.close()
     return records

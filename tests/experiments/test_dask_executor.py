@@ -78,14 +78,18 @@ def test_a_scheduler_needs_the_dask_executor(monkeypatch):
         executors.use_executor("local", "tcp://127.0.0.1:8786")
 
 
-def test_a_worker_reads_the_stored_settings_of_a_tuned_spec_it_is_sent(tmp_path, monkeypatch):
-    from mtm4f_lib.experiments import runs
+def test_a_tuned_specs_settings_are_runs_of_the_grid_and_the_driver_picks_the_best(tmp_path, monkeypatch):
     from mtm4f_lib.experiments.reference_runs import tuned
 
-    store = RunStore(tmp_path)
     spec = tuned(SPECS[0], {"dropout": (0.1, 0.3)})
-    run_grid(spec.settings(), store, progress=False)
-    monkeypatch.setattr(runs, "train_spec", lambda *args, **kwargs: pytest.fail("trained a setting the driver sent"))
-    record, stored = executors.remote_runs(spec, None, executors._known(spec, store), predictions=True)
-    assert [s.key for s, _, _ in stored] == [spec.key] and stored[0][2] is not None  # the tuned run, with its predictions
-    assert record["result"]["params"] in ({"dropout": 0.1}, {"dropout": 0.3})
+    alone = spec.trained_record(None, RunStore(tmp_path / "alone"))  # the settings one after another, in this process
+    _dask(monkeypatch)
+    jobs = []
+    real_records = executors.records
+    monkeypatch.setattr(executors, "records", lambda todo, *a: jobs.extend(s.key for s, _ in todo) or real_records(todo, *a))
+    store = RunStore(tmp_path / "grid")
+    record = run_grid([spec], store, workers=2, progress=False, predictions=True)[spec.key]
+    assert sorted(jobs) == sorted(s.key for s in spec.settings())  # the settings went to the workers, the tuned spec did not
+    assert record["result"]["params"] == alone["result"]["params"]
+    assert np.isclose(record["result"]["metrics"]["rmse"], alone["result"]["metrics"]["rmse"], atol=1e-6)
+    assert store.predictions(spec) is not None and all(store.get(s) is not None for s in spec.settings())
