@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import shlex
 import sys
 import time
 
@@ -124,10 +125,12 @@ def _tune(args) -> int:
 def _variants(args) -> int:
     from .experiments.variants import compare_variants
     from .paths import profile_outputs
+    from .provenance import git_commit
     from .reporting import save_table
 
     profile = _profile(args)
     frame = compare_variants(args.dataset, args.column, args.subset, args.variant, profile, args.data_dir, args.workers)
+    variants = " ".join(shlex.quote(v) for v in frame["variant"])
     meta = {
         "dataset": args.dataset,
         "column": args.column,
@@ -136,6 +139,9 @@ def _variants(args) -> int:
         "seeds": list(profile.seeds),
         "device": args.device,
         "metric": "RMSE, mean over seeds; ranked by validation RMSE",
+        "commit": git_commit(),
+        "regenerate": f"mtm4f variants --dataset {args.dataset} --column {args.column} --subset {args.subset} --profile {args.profile}"
+        f" --seeds {' '.join(map(str, profile.seeds))}" + ("" if args.device == "cpu" else f" --device {args.device}") + f" --variant {variants}",
     }
     paths = save_table(
         frame, f"variants_{args.dataset}_{args.column}_{args.subset}", profile_outputs(args.profile, args.outputs_dir), meta, float_format="{:.4f}"

@@ -1,5 +1,6 @@
 """Variants of a table cell: parsing, errors, validation ranking, the run store, the command."""
 
+import shlex
 from dataclasses import replace
 
 import pandas as pd
@@ -71,5 +72,10 @@ def test_variants_command(tmp_path, monkeypatch, capsys):
     assert main(argv) == 0
     written = pd.read_csv(tmp_path / "out" / "quick" / "tables" / "variants_synthetic_fs_t1t2_V.csv")
     assert set(written["variant"]) == {"base", "dropout=0.0"} and "written:" in capsys.readouterr().out
+    header = (tmp_path / "out" / "quick" / "tables" / "variants_synthetic_fs_t1t2_V.md").read_text().splitlines()[0]
+    assert "commit: " in header
+    regenerate = shlex.split(header.split("regenerate: ")[1].removesuffix(" -->"))
+    assert regenerate[0] == "mtm4f" and main([*regenerate[1:], "--outputs-dir", str(tmp_path / "again")]) == 0  # reads the stored runs
+    assert pd.read_csv(tmp_path / "again" / "quick" / "tables" / "variants_synthetic_fs_t1t2_V.csv").equals(written)
     assert main(["variants", "--dataset", "synthetic", "--column", "sp_t1t4", "--variant", "nosuch=1"]) == 2
     assert "field=value" in capsys.readouterr().err
