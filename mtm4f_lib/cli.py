@@ -47,6 +47,8 @@ def _reproduce(args) -> int:
     from .notebooks import reproduce
     from .paths import profile_outputs
 
+    if args.plan:
+        return _plan(args)
     start = time.perf_counter()
     log = reproduce(args.profile, args.dataset, args.notebook, args.outputs_dir, args.data_dir, args.seed, args.workers)
     for entry in log:
@@ -54,6 +56,18 @@ def _reproduce(args) -> int:
         print(f"{entry['notebook']:<16} {entry['dataset']:<8} {entry['seconds']:>7.1f} s  {entry['executed']}  {', '.join(tables)}")
     folder = profile_outputs(args.profile, args.outputs_dir)
     print(f"total {time.perf_counter() - start:.1f} s; tables in {folder}/tables, figures in {folder}/figures")
+    return 0
+
+
+def _plan(args) -> int:
+    from .experiments.plan import plan_summary
+    from .notebooks import select_notebooks
+
+    frame = plan_summary(args.profile, [nb.stem for nb in select_notebooks(args.notebook)], args.dataset, args.data_dir)
+    print(frame.to_string(index=False, float_format="{:.1f}".format))
+    known = frame["run hours left"].notna()
+    print(f"{frame['left'].sum()} of {frame['runs'].sum()} runs left: {frame.loc[known, 'run hours left'].sum():.1f} run hours for the"
+          f" {frame.loc[known, 'left'].sum()} in grids with stored runs (at their mean run time; divide by --workers), {frame.loc[~known, 'left'].sum()} in grids with none stored yet")  # fmt: skip
     return 0
 
 
@@ -169,6 +183,9 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--data-dir", default=None)
     rep.add_argument("--seed", type=int, default=0)
     rep.add_argument("--workers", type=int, default=1, help="runs trained in parallel (processes); with 2 or more, the datasets' notebooks run side by side")
+    rep.add_argument(
+        "--plan", action="store_true", help="print the runs the reproduction needs per grid, how many are stored and an estimate of the rest; train nothing"
+    )
     tab = sub.add_parser("tables", help="run the grids of paper tables (stored runs are reused) and write them")
     tab.add_argument("--table", nargs="+", type=int, default=sorted(TABLES), choices=sorted(TABLES))
     tab.add_argument(

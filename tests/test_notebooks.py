@@ -42,14 +42,18 @@ def test_quick_reproduce_leaves_the_paper_outputs_untouched(quick_outputs):
 
 
 @pytest.mark.notebook
-def test_the_reproduce_plan_is_every_run_the_notebooks_tables_hold(quick_outputs, data_dir):
+def test_the_reproduce_plan_is_every_run_the_notebooks_tables_hold(quick_outputs, data_dir, capsys):
     """`mtm4f reproduce` trains its runs as one grid before the notebooks: the plan is exactly the runs their tables report."""
+    from mtm4f_lib.cli import main
     from mtm4f_lib.experiments.plan import planned_runs
 
     tables, references = planned_runs("quick", [nb.stem for nb in NOTEBOOKS], ("ml100k", "mmtf"), data_dir)
     metrics = [json.loads(p.read_text()) for p in (quick_outputs / "quick" / "metrics").glob("*.json")]
     written = {run["key"] for m in metrics for run in m.get("runs", []) if isinstance(run, dict) and "key" in run}
     assert written and written == {spec.key for spec in tables + references}
+    capsys.readouterr()
+    assert main(["reproduce", "--plan", "--profile", "quick", "--dataset", "ml100k", "mmtf", "--data-dir", str(data_dir)]) == 0
+    assert f"0 of {len(tables) + len(references)} runs left" in capsys.readouterr().out  # a finished reproduction has nothing left to train
 
 
 @pytest.mark.parametrize("dataset", ["ml100k", "mmtf"])

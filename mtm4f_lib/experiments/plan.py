@@ -3,10 +3,13 @@
 ``mtm4f reproduce`` first trains (or finds stored) every run that the selected notebooks' tables need,
 as a single grid over the run store, with one progress bar whose estimate of the time left comes from
 the runs finished so far; the notebooks then read those runs back. Interrupted, it resumes: a stored
-run is never trained again.
+run is never trained again. ``mtm4f reproduce --plan`` prints what is left of the plan, trained nothing.
 """
 
 from __future__ import annotations
+
+import numpy as np
+import pandas as pd
 
 from .registry import TABLES
 from .runs import RunStore, run_grid
@@ -15,17 +18,39 @@ from .table_references import specs as reference_specs
 REFERENCES_NOTEBOOK = "06_sota"
 
 
+def planned_grids(profile, notebooks: list[str], dataset: str, data_dir=None):
+    """(name, specs, whether their test predictions are read) for each grid that ``notebooks`` show for ``dataset``."""
+    for table in TABLES.values():
+        if table.notebook in notebooks and dataset in table.datasets:
+            yield f"Table {table.number}", table.specs(profile, dataset, data_dir), False
+    if REFERENCES_NOTEBOOK in notebooks and dataset in TABLES[11].datasets:
+        yield "references", reference_specs(dataset, profile, data_dir), True
+
+
 def planned_runs(profile, notebooks: list[str], datasets, data_dir=None) -> tuple[list, list]:
     """Every run of the tables 1-11 that ``notebooks`` show for ``datasets``, and every run of their references
     tables (which read each run's test predictions), each once."""
     tables, references = {}, {}
     for dataset in datasets:
-        for table in TABLES.values():
-            if table.notebook in notebooks and dataset in table.datasets:
-                tables.update((spec.key, spec) for spec in table.specs(profile, dataset, data_dir))
-        if REFERENCES_NOTEBOOK in notebooks and dataset in TABLES[11].datasets:
-            references.update((spec.key, spec) for spec in reference_specs(dataset, profile, data_dir))
+        for _, specs, predictions in planned_grids(profile, notebooks, dataset, data_dir):
+            (references if predictions else tables).update((spec.key, spec) for spec in specs)
     return list(tables.values()), [spec for key, spec in references.items() if key not in tables]
+
+
+def plan_summary(profile, notebooks: list[str], datasets, data_dir=None, store: RunStore | None = None) -> pd.DataFrame:
+    """What a reproduction would train, trained nothing: per grid and dataset, its runs (a run two grids share counts
+    with the first), how many are stored, how many are left, and the run hours left at the mean run time of the
+    grid's stored runs (NaN where none is stored yet; divide by the workers for the wall time)."""
+    store, seen, rows = store or RunStore(), set(), []
+    for dataset in datasets:
+        for name, specs, predictions in planned_grids(profile, notebooks, dataset, data_dir):
+            fresh = list({spec.key: spec for spec in specs if spec.key not in seen}.values())
+            seen.update(spec.key for spec in fresh)
+            seconds = [record["result"]["seconds"] for spec in fresh if (record := store.get(spec, predictions)) is not None]
+            left = len(fresh) - len(seconds)
+            rows.append({"dataset": dataset, "grid": name, "runs": len(fresh), "stored": len(seconds), "left": left,
+                         "run hours left": left * float(np.mean(seconds)) / 3600 if seconds else (0.0 if left == 0 else float("nan"))})  # fmt: skip
+    return pd.DataFrame(rows, columns=["dataset", "grid", "runs", "stored", "left", "run hours left"])
 
 
 def run_planned(profile, notebooks: list[str], datasets, data_dir=None, workers: int = 1, store: RunStore | None = None) -> dict:
