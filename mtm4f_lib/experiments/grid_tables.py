@@ -138,6 +138,16 @@ def run_summary(specs, records) -> list[dict]:
     return out
 
 
+RMSE_CHECK = 1e-6  # a kept run's test RMSE, trained again, may differ from the committed one by at most this
+
+
+def committed_runs(path: Path) -> dict[str, dict]:
+    """The per-run numbers of a metrics file written by a table's grid, by run key, each with the commit that
+    measured it (its own ``commit`` where the file kept it from an earlier file, else the file's)."""
+    metrics = json.loads(Path(path).read_text())
+    return {run["key"]: {**run, "commit": run.get("commit", metrics["commit"])} for run in metrics["runs"]}
+
+
 def summary_from_metrics(specs, path: Path, cell_fields=("subset", "column")) -> list[dict]:
     """The per-run numbers of a metrics file written by :func:`make_table`, for exactly the grid's runs.
 
@@ -146,7 +156,7 @@ def summary_from_metrics(specs, path: Path, cell_fields=("subset", "column")) ->
     """
     if not Path(path).is_file():
         raise MTM4FError(f"No metrics file {path} to rebuild the table from; run the grid instead (without --from-metrics).")
-    stored = {run["key"]: run for run in json.loads(Path(path).read_text())["runs"]}
+    stored = committed_runs(path)
     wanted = [(cell, spec) for cell, runs in specs.items() for spec in runs]
     missing = [f"{'/'.join(map(str, cell))} seed {spec.train.seed}" for cell, spec in wanted if spec.key not in stored]
     if missing:
@@ -154,6 +164,52 @@ def summary_from_metrics(specs, path: Path, cell_fields=("subset", "column")) ->
             f"{path} lacks {len(missing)} run(s) of this grid (e.g. {missing[:3]}); their configs changed or they were never run. Run the grid instead."
         )
     return [{**stored[spec.key], **dict(zip(cell_fields, cell)), "model": asdict(spec.model), "train": asdict(spec.train)} for cell, spec in wanted]
+
+
+def grid_summary(specs, summarise, path: Path, cell_fields, store=None, data_dir=None, workers: int = 1, progress: bool = True,
+                 from_metrics: bool = False, keep_committed: bool = False) -> tuple[list[dict], dict]:  # fmt: skip
+    """The per-run summary of the grid ``specs`` ({cell: [one spec per seed]}, rows made by ``summarise(specs, records)``)
+    in the grid's order, and where its runs came from.
+
+    By default every run is trained or read back from the run store. ``from_metrics``: every run's numbers come from
+    the committed metrics file ``path`` (:func:`summary_from_metrics`). ``keep_committed``: the runs of that file whose
+    key the grid asks for are kept and only the others are trained, so a grid grows across machines whose run stores
+    are gone (e.g. more seeds); first the kept run that trained fastest is trained again, and its test RMSE must
+    equal the committed one within ``RMSE_CHECK``, else the grid stops before training anything else. Rows read from
+    a file carry the commit that measured them.
+    """
+    if from_metrics:
+        return summary_from_metrics(specs, path, cell_fields), {"runs from": "per-run numbers of the committed metrics file (rebuilt without training)"}
+    committed = committed_runs(path) if keep_committed and Path(path).is_file() else {}
+    kept = {cell: [spec for spec in runs if spec.key in committed] for cell, runs in specs.items()}
+    todo = {cell: [spec for spec in runs if spec.key not in committed] for cell, runs in specs.items()}
+    kept, todo = ({cell: runs for cell, runs in part.items() if runs} for part in (kept, todo))
+    origin = {"runs from": "run store (trained or read back)"}
+    if kept:
+        pairs = [(cell, spec) for cell, runs in kept.items() for spec in runs]
+        check = check_kept_run(*min(pairs, key=lambda pair: committed[pair[1].key]["seconds"]), committed, store, data_dir)
+        count, total = len({spec.key for _, spec in pairs}), len({spec.key for runs in specs.values() for spec in runs})
+        origin = {"runs from": f"run store (trained or read back), and {count} of {total} runs kept from the committed metrics file",
+                  "kept runs": {"count": count, "commits": sorted({committed[spec.key]["commit"] for _, spec in pairs}), "check": check}}  # fmt: skip
+    records = run_grid([spec for runs in todo.values() for spec in runs], store, data_dir, workers, progress)
+    rows = {}
+    for part, part_rows in ((todo, summarise(todo, records) if todo else []), (kept, summary_from_metrics(kept, path, cell_fields) if kept else [])):
+        rows.update(zip([(cell, spec.key) for cell, runs in part.items() for spec in runs], part_rows))
+    return [rows[(cell, spec.key)] for cell, runs in specs.items() for spec in runs], origin
+
+
+def check_kept_run(cell, spec, committed: dict, store, data_dir) -> dict:
+    """Train one run of the committed metrics again (or read it from the store): its test RMSE must be the committed one."""
+    retrained = run_grid([spec], store, data_dir, workers=1, progress=False)[spec.key]["result"]["metrics"]["rmse"]
+    was = committed[spec.key]
+    check = {"cell": "/".join(map(str, cell)), "seed": spec.train.seed, "key": spec.key, "committed rmse": was["rmse"], "retrained rmse": retrained}
+    if abs(retrained - was["rmse"]) > RMSE_CHECK:
+        raise MTM4FError(
+            f"Run {check['cell']} seed {check['seed']} of the committed metrics (commit {was['commit']}) measured test RMSE {was['rmse']:.6f}; "
+            f"trained again by this code it measures {retrained:.6f}. The code's results moved since: rerun the grid without --keep-committed "
+            "(and raise RESULTS_VERSION in mtm4f_lib/experiments/runs.py)."
+        )
+    return check
 
 
 def grid_table(number: int, dataset: MultiModalDataset, columns, profile: Profile, summary: list[dict]) -> GridTable:
@@ -193,11 +249,13 @@ def make_table(
     store: RunStore | None = None,
     progress: bool = True,
     from_metrics: bool = False,
+    keep_committed: bool = False,
     defined_in: str = "",
     notebook: str = "",
     subsets: tuple[str, ...] | None = None,
 ) -> tuple[GridTable, list[dict]]:
-    """Run (or read from the store, or with ``from_metrics`` from the committed metrics) every run of the table and write it.
+    """Run (or read from the store, or with ``from_metrics`` from the committed metrics) every run of the table and write it;
+    ``keep_committed`` keeps the runs of the committed metrics and trains the rest (:func:`grid_summary`).
 
     Returns (table numbers, per-run summary). ``outputs_dir`` is the outputs root; files go to its ``<profile>/`` folder.
     ``subsets``: the table's rows when they are not the profile's (Table 11: AMSV alone).
@@ -210,12 +268,9 @@ def make_table(
         load_dataset(dataset_name, data_dir=data_dir) if from_metrics else prepared_dataset(dataset_name, data_dir)
     )  # no embeddings needed to read numbers
     specs = grid_specs(dataset, columns, profile)
-    if from_metrics:
-        summary = summary_from_metrics(specs, folder / "metrics" / f"{name}.json")
-    else:
-        summary = run_summary(specs, run_grid([s for runs in specs.values() for s in runs], store, data_dir, workers, progress))
+    summary, origin = grid_summary(specs, run_summary, folder / "metrics" / f"{name}.json", ("subset", "column"), store, data_dir, workers, progress,
+                                   from_metrics, keep_committed)  # fmt: skip
     table = grid_table(number, dataset, columns, profile, summary)
-    origin = "per-run numbers of the committed metrics file (rebuilt without training)" if from_metrics else "run store (trained or read back)"
     seeds = " ".join(map(str, profile.seeds))
     meta = {
         "table": number,
@@ -228,6 +283,7 @@ def make_table(
         "shown in": f"notebooks/{notebook}.ipynb",
         "regenerate": f"mtm4f tables --table {number} --profile {profile.name} --seeds {seeds}"
         + ("" if profile.device == "cpu" else f" --device {profile.device}"),
+        "runs from": origin["runs from"],
     }
     save_table(table.numbers(), name, folder, meta, float_format="{:.4f}", shown=table.shown())
     title = f"Table {number}, {dataset_name} ({profile.name} profile, seeds {list(profile.seeds)})"
@@ -236,7 +292,7 @@ def make_table(
         {
             **meta,
             **provenance(meta["regenerate"], profile.device),
-            "runs from": origin,
+            **origin,
             "runs": summary,
             "total_seconds": round(sum(r["seconds"] for r in summary), 1),
         },

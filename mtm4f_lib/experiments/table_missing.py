@@ -34,10 +34,10 @@ from ..paths import profile_outputs
 from ..plots.tables import missing_overview_figure, missing_rate_figure
 from ..provenance import provenance
 from ..reporting import save_figure, save_metrics, save_table
-from .grid_tables import PAPER_DATASETS, summary_from_metrics
+from .grid_tables import PAPER_DATASETS, grid_summary
 from .paper_values import HIDDEN_ROWS, paper_missing_value
 from .profiles import Profile, get_profile
-from .runs import RunSpec, RunStore, prepared_dataset, run_grid
+from .runs import RunSpec, RunStore, prepared_dataset
 
 TITLE = "RMSE with hidden modalities: rows hide one, two or three modalities, columns keep them for chi% of training movies"
 METHOD = "m4"
@@ -211,18 +211,18 @@ def comparison(summary: list[dict]) -> pd.DataFrame:
 
 
 def make(table, profile="quick", dataset: str | None = None, data_dir=None, outputs_dir=None, workers: int = 1, store: RunStore | None = None,
-         progress: bool = True, from_metrics: bool = False, methods=None, rates=None, rows=None, test_missing: bool = False):  # fmt: skip
-    """Run (or read) every run of one of Tables 5-10 and write its files; returns (cell numbers, per-run summary)."""
+         progress: bool = True, from_metrics: bool = False, keep_committed: bool = False, methods=None, rates=None, rows=None,
+         test_missing: bool = False):  # fmt: skip
+    """Run (or read) every run of one of Tables 5-10 and write its files; returns (cell numbers, per-run summary).
+    ``from_metrics`` and ``keep_committed`` as in ``grid_tables.grid_summary``."""
     profile = get_profile(profile)
     dataset_name = table.dataset_or_only(dataset)
     folder = profile_outputs(profile.name, outputs_dir)
     name = f"table{table.number}_{dataset_name}" + ("_test-missing" if test_missing else "")
     ds = load_dataset(dataset_name, data_dir=data_dir) if from_metrics else prepared_dataset(dataset_name, data_dir)
     specs = grid(ds, table.hidden, profile, methods, rates, rows, test_missing)
-    if from_metrics:
-        summary = summary_from_metrics(specs, folder / "metrics" / f"{name}.json", ("hidden", "chi", "method"))
-    else:
-        summary = run_summary(specs, run_grid([s for runs in specs.values() for s in runs], store, data_dir, workers, progress))
+    summary, origin = grid_summary(specs, run_summary, folder / "metrics" / f"{name}.json", ("hidden", "chi", "method"), store, data_dir, workers, progress,
+                                   from_metrics, keep_committed)  # fmt: skip
     cells = cell_numbers(summary)
     used_rows = list(dict.fromkeys(h for h, _, _ in specs if h != "complete"))
     used_rates = list(dict.fromkeys(chi for h, chi, _ in specs if h != "complete"))
@@ -233,7 +233,7 @@ def make(table, profile="quick", dataset: str | None = None, data_dir=None, outp
     meta = {"table": table.number, "dataset": dataset_name, "profile": profile.name, "repeats": list(profile.missing_repeats),
             "protocol": "missing-modality (per movie; test set " + ("with the same missingness" if test_missing else "complete") + ")",
             "metric": f"test RMSE of method {METHOD}, mean ± std (n repeats)", "methods": used_methods,
-            "defined in": __name__, "shown in": f"notebooks/{table.notebook}.ipynb", "regenerate": regenerate}  # fmt: skip
+            "defined in": __name__, "shown in": f"notebooks/{table.notebook}.ipynb", "regenerate": regenerate, "runs from": origin["runs from"]}  # fmt: skip
     numbers, shown = paper_layout(table.number, dataset_name, cells, used_rows, used_rates)
     save_table(numbers, name, folder, meta, float_format="{:.4f}", shown=shown)
     save_table(cells, f"{name}_methods", folder, {**meta, "metric": "test RMSE per method, mean, std and n over repeats"}, float_format="{:.4f}")
@@ -243,8 +243,8 @@ def make(table, profile="quick", dataset: str | None = None, data_dir=None, outp
     )
     complete = cells[cells["method"] == "complete"]["mean"].mean()
     save_figure(missing_rate_figure(cells, complete, f"Table {table.number}, {dataset_name}: {table.hidden} hidden ({profile.name} profile)"), name, folder)
-    save_metrics({**meta, **provenance(regenerate, profile.device), "runs from": "committed metrics" if from_metrics else "run store",
-                  "runs": summary, "comparison": compared.to_dict("records"), "total_seconds": round(sum(r["seconds"] for r in summary), 1)}, name, folder)  # fmt: skip
+    save_metrics({**meta, **provenance(regenerate, profile.device), **origin, "runs": summary, "comparison": compared.to_dict("records"),
+                  "total_seconds": round(sum(r["seconds"] for r in summary), 1)}, name, folder)  # fmt: skip
     dataset_summary(dataset_name, profile.name, outputs_dir, test_missing)
     return cells, summary
 

@@ -50,6 +50,12 @@ def test_a_missing_table_is_written_from_its_runs(synthetic, tmp_path):
     assert pd.read_csv(folder / "tables" / "table7_synthetic_comparison.csv").empty
     rebuilt, _ = get_table(6).make(TINY, "synthetic", outputs_dir=tmp_path, from_metrics=True, progress=False)
     pd.testing.assert_frame_equal(rebuilt, cells)
+    one_repeat = replace(TINY, missing_repeats=(0,))
+    get_table(6).make(one_repeat, "synthetic", outputs_dir=tmp_path / "grown", store=store, progress=False)
+    grown, _ = get_table(6).make(TINY, "synthetic", outputs_dir=tmp_path / "grown", store=RunStore(tmp_path / "empty"), progress=False, keep_committed=True)
+    pd.testing.assert_frame_equal(grown, cells)  # repeat 0 kept from the metrics file, repeat 1 trained again: the same table
+    kept = json.loads((tmp_path / "grown" / "quick" / "metrics" / "table6_synthetic.json").read_text())["kept runs"]
+    assert kept["count"] == 6  # seven cells of repeat 0, six distinct runs (chi 100 shares one)
 
 
 def test_bad_settings_stop_with_one_message(synthetic):

@@ -68,3 +68,29 @@ def test_tables_are_written_from_runs(synthetic, tmp_path):
     pd.testing.assert_frame_equal(rebuilt.numbers(), table.numbers())
     with pytest.raises(MTM4FError, match=r"lacks 4 run.*AMSV/fuse_standard seed 1"):
         get_table(1).make(replace(TINY, seeds=(0, 1)), "synthetic", outputs_dir=tmp_path, from_metrics=True, progress=False)
+
+
+def test_a_grid_grows_on_its_committed_runs_after_the_store_is_gone(synthetic, tmp_path):
+    one_seed = get_table(1).make(TINY, "synthetic", outputs_dir=tmp_path, store=RunStore(tmp_path / "first"), progress=False)[1]
+    two_seeds = replace(TINY, seeds=(0, 1))
+    fresh = RunStore(tmp_path / "second")  # another machine: the runs of seed 0 are only in the committed metrics
+    table, summary = get_table(1).make(two_seeds, "synthetic", outputs_dir=tmp_path, store=fresh, progress=False, keep_committed=True)
+    assert len(list(fresh.root.glob("*.json"))) == 1 + 4  # the check run and the runs of seed 1
+    kept = {r["key"]: r for r in summary if r["seed"] == 0}
+    assert [kept[r["key"]]["rmse"] for r in one_seed] == [r["rmse"] for r in one_seed] and all(len(r["commit"]) >= 7 for r in kept.values())
+    metrics = json.loads((tmp_path / "quick" / "metrics" / "table1_synthetic.json").read_text())
+    check = metrics["kept runs"]["check"]
+    assert metrics["kept runs"]["count"] == 4 and check["retrained rmse"] == check["committed rmse"] and check["seed"] == 0
+    assert "4 of 8 runs kept" in (tmp_path / "quick" / "tables" / "table1_synthetic.md").read_text().splitlines()[0]
+    retrained, _ = get_table(1).make(two_seeds, "synthetic", outputs_dir=tmp_path / "all", store=RunStore(tmp_path / "first"), progress=False)
+    pd.testing.assert_frame_equal(table.numbers(), retrained.numbers())  # kept runs are the runs this code trains
+
+    path = tmp_path / "quick" / "metrics" / "table1_synthetic.json"
+    for run in metrics["runs"]:
+        run["rmse"] += 0.01  # as if the committed runs came from code whose results have moved since
+    path.write_text(json.dumps(metrics))
+    written = (tmp_path / "quick" / "tables" / "table1_synthetic.csv").read_text()
+    with pytest.raises(MTM4FError, match=r"seed 0 of the committed metrics .* measured test RMSE .*without --keep-committed"):
+        get_table(1).make(replace(TINY, seeds=(0, 1, 2)), "synthetic", outputs_dir=tmp_path, store=RunStore(tmp_path / "third"), progress=False,
+                          keep_committed=True)  # fmt: skip
+    assert (tmp_path / "quick" / "tables" / "table1_synthetic.csv").read_text() == written and not list((tmp_path / "third").glob("*_seed2*"))
