@@ -6,6 +6,7 @@ import platform
 import subprocess
 import sys
 from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
 
 from .paths import REPO, is_checkout
 
@@ -39,6 +40,28 @@ def git_commit() -> str:
     return head + ("+changes" if dirty else "")
 
 
+def cpu_model() -> str:
+    """The CPU's model name with its family and model numbers (Linux: /proc/cpuinfo), else what ``platform`` knows."""
+    try:
+        first = Path("/proc/cpuinfo").read_text().split("\n\n")[0]
+    except OSError:
+        first = ""
+    fields = dict(line.split(":", 1) for line in first.splitlines() if ":" in line)
+    fields = {key.strip(): value.strip() for key, value in fields.items()}
+    if "model name" not in fields:
+        return platform.processor() or "unknown CPU"
+    return f"{fields['model name']} (family {fields.get('cpu family', '?')}, model {fields.get('model', '?')})"
+
+
+def machine() -> str:
+    """The machine as far as a CPU run's numbers depend on it: architecture, system, CPU model and the instruction set
+    torch's CPU kernels use. A seeded CPU run repeats exactly on machines that agree here; where they differ (e.g.
+    AVX512 against AVX2 kernels), floating-point sums round differently and a run ends elsewhere, within seed noise."""
+    import torch
+
+    return f"{platform.machine()}, {platform.system()}, {cpu_model()}, torch CPU kernels {torch.backends.cpu.get_cpu_capability()}"
+
+
 def provenance(regenerate: str, device: str = "cpu") -> dict:
     """The record every table carries: the command that regenerates it, the process that made it, commit, versions, device."""
     return {
@@ -47,5 +70,5 @@ def provenance(regenerate: str, device: str = "cpu") -> dict:
         "commit": git_commit(),
         "versions": package_versions(),
         "device": device,
-        "machine": f"{platform.machine()}, {platform.system()}",
+        "machine": machine(),
     }

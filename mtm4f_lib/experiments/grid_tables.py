@@ -25,7 +25,7 @@ from ..errors import MTM4FError
 from ..models import ModelConfig
 from ..paths import profile_outputs
 from ..plots.tables import rmse_comparison_figure
-from ..provenance import provenance
+from ..provenance import machine, provenance
 from ..reporting import save_figure, save_metrics, save_table
 from .paper_values import paper_value
 from .profiles import Profile, get_profile
@@ -142,10 +142,10 @@ RMSE_CHECK = 1e-6  # a kept run's test RMSE, trained again, may differ from the 
 
 
 def committed_runs(path: Path) -> dict[str, dict]:
-    """The per-run numbers of a metrics file written by a table's grid, by run key, each with the commit that
-    measured it (its own ``commit`` where the file kept it from an earlier file, else the file's)."""
+    """The per-run numbers of a metrics file written by a table's grid, by run key, each with the commit and machine
+    that measured it (its own where the file kept it from an earlier file, else the file's)."""
     metrics = json.loads(Path(path).read_text())
-    return {run["key"]: {**run, "commit": run.get("commit", metrics["commit"])} for run in metrics["runs"]}
+    return {run["key"]: {**run, **{field: run.get(field, metrics[field]) for field in ("commit", "machine")}} for run in metrics["runs"]}
 
 
 def summary_from_metrics(specs, path: Path, cell_fields=("subset", "column")) -> list[dict]:
@@ -175,8 +175,9 @@ def grid_summary(specs, summarise, path: Path, cell_fields, store=None, data_dir
     the committed metrics file ``path`` (:func:`summary_from_metrics`). ``keep_committed``: the runs of that file whose
     key the grid asks for are kept and only the others are trained, so a grid grows across machines whose run stores
     are gone (e.g. more seeds); first the kept run that trained fastest is trained again, and its test RMSE must
-    equal the committed one within ``RMSE_CHECK``, else the grid stops before training anything else. Rows read from
-    a file carry the commit that measured them.
+    equal the committed one within ``RMSE_CHECK``, else the grid stops before training anything else (runs repeat
+    exactly only on a machine that computes alike: ``provenance.machine``). Rows read from a file carry the commit and
+    machine that measured them.
     """
     if from_metrics:
         return summary_from_metrics(specs, path, cell_fields), {"runs from": "per-run numbers of the committed metrics file (rebuilt without training)"}
@@ -205,9 +206,10 @@ def check_kept_run(cell, spec, committed: dict, store, data_dir) -> dict:
     check = {"cell": "/".join(map(str, cell)), "seed": spec.train.seed, "key": spec.key, "committed rmse": was["rmse"], "retrained rmse": retrained}
     if abs(retrained - was["rmse"]) > RMSE_CHECK:
         raise MTM4FError(
-            f"Run {check['cell']} seed {check['seed']} of the committed metrics (commit {was['commit']}) measured test RMSE {was['rmse']:.6f}; "
-            f"trained again by this code it measures {retrained:.6f}. The code's results moved since: rerun the grid without --keep-committed "
-            "(and raise RESULTS_VERSION in mtm4f_lib/experiments/runs.py)."
+            f"Run {check['cell']} seed {check['seed']} of the committed metrics (commit {was['commit']}, on {was['machine']}) measured test RMSE "
+            f"{was['rmse']:.6f}; trained again here ({machine()}) it measures {retrained:.6f}. Either this machine computes differently (another "
+            "CPU or instruction set) or the code's results moved since (then raise RESULTS_VERSION in mtm4f_lib/experiments/runs.py): "
+            "rerun the grid without --keep-committed."
         )
     return check
 

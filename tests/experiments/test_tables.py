@@ -12,6 +12,7 @@ from mtm4f_lib.experiments.grid_tables import grid_specs
 from mtm4f_lib.experiments.paper_values import PAPER, ROWS, paper_value
 from mtm4f_lib.experiments.profiles import PROFILES, get_profile
 from mtm4f_lib.experiments.runs import RunStore
+from mtm4f_lib.provenance import machine
 
 TINY = replace(PROFILES["quick"], subsets=("AMSV", "V"), max_epochs=2, patience=1)
 
@@ -58,6 +59,7 @@ def test_tables_are_written_from_runs(synthetic, tmp_path):
     metrics = json.loads((folder / "metrics" / "table1_synthetic.json").read_text())
     assert metrics["runs"][0]["model"]["fusion"] in ("fuse", "all") and metrics["runs"][0]["train"]["max_epochs"] == 2
     assert metrics["versions"]["torch"].startswith("2.13") and metrics["device"] == "cpu" and len(metrics["commit"]) >= 7
+    assert metrics["machine"] == machine() and "torch CPU kernels " in machine()  # runs repeat exactly where this agrees
     assert (folder / "figures" / "table1_synthetic.png").stat().st_size > 10_000
 
     table3, summary3 = get_table(3).make(TINY, "synthetic", outputs_dir=tmp_path, store=store, progress=False)
@@ -77,7 +79,8 @@ def test_a_grid_grows_on_its_committed_runs_after_the_store_is_gone(synthetic, t
     table, summary = get_table(1).make(two_seeds, "synthetic", outputs_dir=tmp_path, store=fresh, progress=False, keep_committed=True)
     assert len(list(fresh.root.glob("*.json"))) == 1 + 4  # the check run and the runs of seed 1
     kept = {r["key"]: r for r in summary if r["seed"] == 0}
-    assert [kept[r["key"]]["rmse"] for r in one_seed] == [r["rmse"] for r in one_seed] and all(len(r["commit"]) >= 7 for r in kept.values())
+    assert [kept[r["key"]]["rmse"] for r in one_seed] == [r["rmse"] for r in one_seed]
+    assert all(len(r["commit"]) >= 7 and r["machine"] == machine() for r in kept.values())  # who measured each kept run
     metrics = json.loads((tmp_path / "quick" / "metrics" / "table1_synthetic.json").read_text())
     check = metrics["kept runs"]["check"]
     assert metrics["kept runs"]["count"] == 4 and check["retrained rmse"] == check["committed rmse"] and check["seed"] == 0
@@ -90,7 +93,8 @@ def test_a_grid_grows_on_its_committed_runs_after_the_store_is_gone(synthetic, t
         run["rmse"] += 0.01  # as if the committed runs came from code whose results have moved since
     path.write_text(json.dumps(metrics))
     written = (tmp_path / "quick" / "tables" / "table1_synthetic.csv").read_text()
-    with pytest.raises(MTM4FError, match=r"seed 0 of the committed metrics .* measured test RMSE .*without --keep-committed"):
+    with pytest.raises(MTM4FError, match=r"seed [01] of the committed .* RMSE .* trained again here \(.*torch CPU kernels .*without --keep-committed"):
         get_table(1).make(replace(TINY, seeds=(0, 1, 2)), "synthetic", outputs_dir=tmp_path, store=RunStore(tmp_path / "third"), progress=False,
                           keep_committed=True)  # fmt: skip
-    assert (tmp_path / "quick" / "tables" / "table1_synthetic.csv").read_text() == written and not list((tmp_path / "third").glob("*_seed2*"))
+    assert (tmp_path / "quick" / "tables" / "table1_synthetic.csv").read_text() == written
+    assert len(list((tmp_path / "third").glob("*.json"))) == 1  # the check run alone: nothing else was trained
