@@ -87,6 +87,9 @@ def test_a_grid_grows_on_its_committed_runs_after_the_store_is_gone(synthetic, t
     assert "4 of 8 runs kept" in (tmp_path / "quick" / "tables" / "table1_synthetic.md").read_text().splitlines()[0]
     retrained, _ = get_table(1).make(two_seeds, "synthetic", outputs_dir=tmp_path / "all", store=RunStore(tmp_path / "first"), progress=False)
     pd.testing.assert_frame_equal(table.numbers(), retrained.numbers())  # kept runs are the runs this code trains
+    before = {path.name: path.stat().st_mtime_ns for path in fresh.root.glob("*.json")}
+    get_table(1).make(two_seeds, "synthetic", outputs_dir=tmp_path, store=fresh, progress=False, keep_committed=True)
+    assert sum(before[path.name] != path.stat().st_mtime_ns for path in fresh.root.glob("*.json")) == 1  # the check trains even a stored run
 
     path = tmp_path / "quick" / "metrics" / "table1_synthetic.json"
     for run in metrics["runs"]:
