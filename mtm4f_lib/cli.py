@@ -63,11 +63,12 @@ def _plan(args) -> int:
     from .experiments.plan import plan_summary
     from .notebooks import select_notebooks
 
-    frame = plan_summary(args.profile, [nb.stem for nb in select_notebooks(args.notebook)], args.dataset, args.data_dir)
+    frame = plan_summary(args.profile, [nb.stem for nb in select_notebooks(args.notebook)], args.dataset, args.data_dir, outputs_dir=args.outputs_dir)
     print(frame.to_string(index=False, float_format="{:.1f}".format))
     known = frame["run hours left"].notna()
     print(f"{frame['left'].sum()} of {frame['runs'].sum()} runs left: {frame.loc[known, 'run hours left'].sum():.1f} run hours for the"
-          f" {frame.loc[known, 'left'].sum()} in grids with stored runs (at their mean run time; divide by --workers), {frame.loc[~known, 'left'].sum()} in grids with none stored yet")  # fmt: skip
+          f" {frame.loc[known, 'left'].sum()} in grids with stored or committed runs (at their mean run time; divide by --workers),"
+          f" {frame.loc[~known, 'left'].sum()} in grids with neither; {frame['committed'].sum()} runs are in committed metrics files")  # fmt: skip
     return 0
 
 
