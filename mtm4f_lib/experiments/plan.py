@@ -4,7 +4,7 @@
 as a single grid over the run store, with one progress bar whose estimate of the time left comes from
 the runs finished so far; the notebooks then read those runs back. Interrupted, it resumes: a stored
 run is never trained again. ``mtm4f reproduce --plan`` prints what is left of the plan, trained nothing;
-on a machine whose run store is empty it estimates from the seconds of the committed runs.
+its estimate also reads the seconds of the committed runs, so it estimates on a machine whose run store is empty.
 """
 
 from __future__ import annotations
@@ -53,18 +53,18 @@ def plan_summary(profile, notebooks: list[str], datasets, data_dir=None, store: 
     """What a reproduction would train, trained nothing: per grid and dataset, its runs (a run two grids share counts
     with the first), how many are stored, how many its committed metrics file holds (what ``mtm4f tables
     --keep-committed`` keeps where its check passes), how many are left to train here, and the run hours left at the
-    mean run time of the grid's stored runs, else of its committed runs (measured on the machine that committed
+    mean run time of the grid's stored and committed runs (the committed ones as timed on the machine that committed
     them; NaN where there are neither; divide by the workers for the wall time)."""
     store, seen, rows = store or RunStore(), set(), []
     for dataset in datasets:
         for name, specs, predictions, stem in planned_grids(profile, notebooks, dataset, data_dir):
             fresh = list({spec.key: spec for spec in specs if spec.key not in seen}.values())
             seen.update(spec.key for spec in fresh)
-            seconds = [record["result"]["seconds"] for spec in fresh if (record := store.get(spec, predictions)) is not None]
+            stored = {spec.key: record["result"]["seconds"] for spec in fresh if (record := store.get(spec, predictions)) is not None}
             committed = committed_seconds(profile, stem, outputs_dir)
-            known = seconds or [committed[spec.key] for spec in fresh if spec.key in committed]
-            left = len(fresh) - len(seconds)
-            rows.append({"dataset": dataset, "grid": name, "runs": len(fresh), "stored": len(seconds), "committed": sum(spec.key in committed for spec in fresh),
+            known = [*stored.values(), *(committed[spec.key] for spec in fresh if spec.key in committed and spec.key not in stored)]
+            left = len(fresh) - len(stored)
+            rows.append({"dataset": dataset, "grid": name, "runs": len(fresh), "stored": len(stored), "committed": sum(spec.key in committed for spec in fresh),
                          "left": left, "run hours left": left * float(np.mean(known)) / 3600 if known else (0.0 if left == 0 else float("nan"))})  # fmt: skip
     return pd.DataFrame(rows, columns=["dataset", "grid", "runs", "stored", "committed", "left", "run hours left"])
 
