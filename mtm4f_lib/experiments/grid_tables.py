@@ -191,7 +191,8 @@ def grid_summary(specs, summarise, path: Path, cell_fields, store=None, data_dir
         check = check_kept_run(*min(pairs, key=lambda pair: committed[pair[1].key]["seconds"]), committed, store, data_dir)
         count, total = len({spec.key for _, spec in pairs}), len({spec.key for runs in specs.values() for spec in runs})
         origin = {"runs from": f"run store (trained or read back), and {count} of {total} runs kept from the committed metrics file",
-                  "kept runs": {"count": count, "commits": sorted({committed[spec.key]["commit"] for _, spec in pairs}), "check": check}}  # fmt: skip
+                  "kept runs": {"count": count, **{f"{field}s": sorted({committed[spec.key][field] for _, spec in pairs}) for field in ("commit", "machine")},
+                                "check": check}}  # fmt: skip
     records = run_grid([spec for runs in todo.values() for spec in runs], store, data_dir, workers, progress)
     rows = {}
     for part, part_rows in ((todo, summarise(todo, records) if todo else []), (kept, summary_from_metrics(kept, path, cell_fields) if kept else [])):

@@ -84,6 +84,7 @@ def test_a_grid_grows_on_its_committed_runs_after_the_store_is_gone(synthetic, t
     metrics = json.loads((tmp_path / "quick" / "metrics" / "table1_synthetic.json").read_text())
     check = metrics["kept runs"]["check"]
     assert metrics["kept runs"]["count"] == 4 and check["retrained rmse"] == check["committed rmse"] and check["seed"] == 0
+    assert metrics["kept runs"]["machines"] == [machine()] and metrics["kept runs"]["commits"] == [kept[check["key"]]["commit"]]
     assert "4 of 8 runs kept" in (tmp_path / "quick" / "tables" / "table1_synthetic.md").read_text().splitlines()[0]
     retrained, _ = get_table(1).make(two_seeds, "synthetic", outputs_dir=tmp_path / "all", store=RunStore(tmp_path / "first"), progress=False)
     pd.testing.assert_frame_equal(table.numbers(), retrained.numbers())  # kept runs are the runs this code trains
