@@ -13,14 +13,16 @@ from .paths import REPO, is_checkout
 PACKAGES = ("mtm4f", "torch", "torch_geometric", "numpy", "pandas", "scikit-learn")
 
 
+def installed_version(name: str) -> str:
+    """The installed version of a distribution, 'not installed' when it is absent (e.g. the package run from a checkout on PYTHONPATH)."""
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return "not installed"
+
+
 def package_versions() -> dict[str, str]:
-    out = {"python": platform.python_version()}
-    for name in PACKAGES:
-        try:
-            out[name] = version(name)
-        except PackageNotFoundError:
-            out[name] = "not installed"
-    return out
+    return {"python": platform.python_version(), **{name: installed_version(name) for name in PACKAGES}}
 
 
 def git_commit() -> str:

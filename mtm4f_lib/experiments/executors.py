@@ -89,9 +89,14 @@ def completed(fn, jobs: list[tuple], workers: int) -> Iterator:
         for job in jobs:
             yield fn(*job)
     else:
-        with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
+        pool = ProcessPoolExecutor(workers, mp_context=get_context("spawn"))
+        try:
             for future in as_completed([pool.submit(fn, *job) for job in jobs]):
                 yield future.result()
+        except BaseException:  # a failed job stops the grid at once: no job starts after it (those running finish and are kept)
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        pool.shutdown()
 
 
 def records(todo: list[tuple], store, data_dir: str | None, workers: int) -> Iterator[dict]:

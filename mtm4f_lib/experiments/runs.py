@@ -16,7 +16,6 @@ import json
 import time
 from dataclasses import asdict, dataclass, replace
 from functools import lru_cache
-from importlib.metadata import version
 from pathlib import Path
 
 import numpy as np
@@ -32,6 +31,7 @@ from ..errors import MTM4FError
 from ..models import MTM4F, ModelConfig
 from ..models.config import KEYED_ONLY_OFF_DEFAULT
 from ..paths import cache_root
+from ..provenance import installed_version
 from ..training import RunResult, TrainConfig, train_and_evaluate
 from . import executors
 
@@ -111,7 +111,7 @@ def stored_record(spec, fields: dict, result: dict, store=None, packages=("mtm4f
     """A run's record (``fields``: what its spec says) exactly as the store reads it back, put in ``store`` with its
     test ``predictions`` when given."""
     record = {"key": spec.key, "spec": fields, "result": result, "results_version": RESULTS_VERSION,
-              "versions": {p: version(p) for p in packages}, "finished": time.strftime("%Y-%m-%dT%H:%M:%S")}  # fmt: skip
+              "versions": {p: installed_version(p) for p in packages}, "finished": time.strftime("%Y-%m-%dT%H:%M:%S")}  # fmt: skip
     record = json.loads(json.dumps(record))
     if store is not None:
         store.put(spec, record, predictions)

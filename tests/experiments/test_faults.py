@@ -111,3 +111,22 @@ def test_a_notebook_killed_mid_way_leaves_whole_outputs_and_a_rerun_reuses_its_r
     assert {n: after[n] for n in before if n != own} == {n: r for n, r in before.items() if n != own}, "the table's stored runs are reused, not trained again"
     assert len(after) > len(before)
     assert (out / "quick" / "tables" / "table1_synthetic.csv").is_file()
+
+
+def test_a_failed_job_stops_a_pool_grid_at_once_without_starting_the_queued_jobs(tmp_path):
+    from mtm4f_lib.experiments.executors import completed
+
+    started = tmp_path / "started"
+    started.mkdir()
+    slow = [(["sh", "-c", f"touch {started}/{i}; sleep 2"],) for i in range(12)]
+    begin = time.perf_counter()
+    try:
+        for _ in completed(subprocess.check_call, [(["false"],), *slow], workers=2):
+            pass
+    except subprocess.CalledProcessError:
+        pass
+    else:
+        raise AssertionError("the failing job's error should reach the grid")
+    assert time.perf_counter() - begin < 4, "the error should come before the queued jobs run (12 x 2 s on 2 workers)"
+    time.sleep(4.5)  # the jobs running when the error came, and the few the pool had already handed out (workers + 1), finish
+    assert len(list(started.iterdir())) <= 5, "the jobs still queued are dropped"

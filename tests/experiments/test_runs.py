@@ -95,3 +95,15 @@ def test_a_run_stores_its_test_predictions_and_a_grid_that_needs_them_retrains_a
     again = run_grid([spec, other], store, progress=False, predictions={spec.key})  # only spec's predictions are read
     assert again[spec.key]["result"]["metrics"] == record["result"]["metrics"] and np.array_equal(store.predictions(spec), predicted)  # same seed, same numbers
     assert store.predictions(other) is None, "a run whose predictions are not read is not trained again"
+
+
+def test_a_run_records_its_versions_when_the_package_runs_from_a_checkout_without_being_installed(tmp_path, monkeypatch):
+    from importlib.metadata import PackageNotFoundError
+
+    from mtm4f_lib import provenance
+
+    real = provenance.version
+    monkeypatch.setattr(provenance, "version", lambda name: (_ for _ in ()).throw(PackageNotFoundError(name)) if name == "mtm4f" else real(name))
+    spec = RunSpec("synthetic", MODEL, TRAIN)
+    record = runs.stored_record(spec, {"dataset": "synthetic"}, {"metrics": {"rmse": 0.9}}, RunStore(tmp_path / "runs"))
+    assert record["versions"]["mtm4f"] == "not installed" and record["versions"]["torch"] == real("torch")
