@@ -118,7 +118,7 @@ def test_a_failed_job_stops_a_pool_grid_at_once_without_starting_the_queued_jobs
 
     started = tmp_path / "started"
     started.mkdir()
-    slow = [(["sh", "-c", f"touch {started}/{i}; sleep 2"],) for i in range(12)]
+    slow = [(["sh", "-c", f"touch {started}/{i}; sleep 3"],) for i in range(12)]
     begin = time.perf_counter()
     try:
         for _ in completed(subprocess.check_call, [(["false"],), *slow], workers=2):
@@ -127,6 +127,6 @@ def test_a_failed_job_stops_a_pool_grid_at_once_without_starting_the_queued_jobs
         pass
     else:
         raise AssertionError("the failing job's error should reach the grid")
-    assert time.perf_counter() - begin < 4, "the error should come before the queued jobs run (12 x 2 s on 2 workers)"
-    time.sleep(4.5)  # the jobs running when the error came, and the few the pool had already handed out (workers + 1), finish
+    assert time.perf_counter() - begin < 8, "the error should come before the queued jobs run (12 x 3 s on 2 workers)"
+    time.sleep(6.5)  # the jobs running when the error came, and the few the pool had already handed out (workers + 1), finish
     assert len(list(started.iterdir())) <= 5, "the jobs still queued are dropped"
