@@ -9,12 +9,15 @@ TORCH_BUILD ?= cpu
 VENV := $(if $(filter cuda,$(TORCH_BUILD)),.venv-gpu,.venv)
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# pip installs without byte-compiling every module of every package (over a minute on two cores); Python compiles
+# the modules a run imports on first use and keeps them, which it can only do where bytecode writing is on.
+unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: setup reproduce test test-gpu lint clean-outputs
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
+	$(BIN)/python -m pip install --quiet --no-compile -c constraints.txt -e '.[test]'
 	MTM4F_TORCH_BUILD=$(TORCH_BUILD) $(BIN)/python -m mtm4f_lib.torch_build
 	touch $(STAMP)
 

@@ -16,12 +16,16 @@ Choices a user should know:
   (``validation_slice``) drives early stopping, and the weights of the best validation epoch are
   kept. Test rows are never read. Items without the modality get NaN embedding rows.
 - Each mini-batch encodes each of its distinct items once, so large batches stay cheap.
+- Out of fold (:func:`out_of_fold_embeddings`): the items are dealt into seeded folds and each fold is
+  embedded by an encoder trained without its ratings, so every item's embedding is what a movie never
+  rated gets. An in-sample embedding also carries what the encoder learnt from the movie's own ratings;
+  item cold start needs out-of-fold ones, or its validation movies look warmer than its test movies.
 """
 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import torch
@@ -248,3 +252,22 @@ def task_specific_embeddings(dataset: MultiModalDataset, modality: str, out_dim:
     name, features, available = _modality_features(dataset, modality)
     encoder, _ = train_task_encoder(dataset, name, out_dim, user_vectors, **options)
     return embed_items(encoder, features, available)
+
+
+def out_of_fold_embeddings(dataset: MultiModalDataset, modality: str, folds: int = 5, split: Split | None = None, seed: int = 0, **options) -> np.ndarray:
+    """Task-specific embeddings in which no item's row depends on its own ratings.
+
+    The items are dealt into ``folds`` seeded folds; fold k is embedded by an encoder trained on the training rows of
+    ``split`` (default: the dataset's) whose items lie in the other folds. ``options`` go to :func:`task_specific_embeddings`.
+    """
+    if folds < 2:
+        raise MTM4FError(f"Out-of-fold embeddings need at least 2 folds; got {folds}.")
+    split = split or dataset.split
+    fold = np.random.default_rng([seed, folds]).permutation(dataset.n_items) % folds
+    train_fold = fold[dataset.ratings["item"].to_numpy()[split.train]]
+    embedded = None
+    for k in range(folds):
+        part = task_specific_embeddings(dataset, modality, seed=seed, split=replace(split, train=split.train[train_fold != k]), **options)
+        embedded = part if embedded is None else embedded
+        embedded[fold == k] = part[fold == k]
+    return embedded

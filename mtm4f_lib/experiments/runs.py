@@ -38,6 +38,8 @@ from . import executors
 RESULTS_VERSION = "2"
 PREDICTIONS = ".predictions.npy"
 COLD_VALIDATION = {"validation": "held-out movies"}  # in the key of every cold-start run: its validation slice is whole movies
+COLD_ENCODER_FOLDS = 5  # item cold start: the embeddings learnt from ratings are out of fold (no movie's from its own ratings)
+COLD_EMBEDDINGS = {"rating-learnt embeddings": f"out of {COLD_ENCODER_FOLDS} folds"}  # in the key of every cold-start MTM4F run
 PROTOCOLS = ("complete", "missing", "full", "cold", "folds")
 EMBEDDINGS = ("standard",)
 
@@ -52,7 +54,9 @@ class RunSpec:
                 'full': every rating of the split (ML-100K u1: 80,000 / 20,000), a modality a movie
                 lacks handled as the model's ``missing`` says (the collaborative-filtering literature's rows);
                 'cold': item cold start, every rating of a seeded 20% of the movies (seed: the run's)
-                held out of training, the embeddings learnt from ratings rebuilt from the other rows;
+                held out of training, the embeddings learnt from ratings rebuilt from the other rows out of
+                ``COLD_ENCODER_FOLDS`` folds (every movie's from an encoder that never read its ratings, so the
+                validation movies are as cold as the test movies);
                 'folds': ML-100K's official fold u<seed + 1> (seeds 0-4: the five folds), the embeddings
                 learnt from ratings rebuilt from the fold's training rows.
     embeddings  'standard': the section-5.1 embeddings of ``embed_dataset`` (the generated
@@ -85,7 +89,7 @@ class RunSpec:
         for name, default in KEYED_ONLY_OFF_DEFAULT.items():
             if fields["model"][name] == default:
                 del fields["model"][name]
-        return spec_key({**fields, **(COLD_VALIDATION if self.protocol == "cold" else {})})
+        return spec_key({**fields, **({**COLD_VALIDATION, **COLD_EMBEDDINGS} if self.protocol == "cold" else {})})
 
     @property
     def seed(self) -> int:
@@ -157,7 +161,8 @@ def prepared_dataset(name: str, data_dir=None, embeddings: str | None = None, pr
 
     ``embeddings`` is a RunSpec's field; None means what the environment gives (:func:`embeddings_id`).
     Under a protocol of ``data.splits.SEEDED_PROTOCOLS`` the dataset's split is that protocol's split of
-    ``seed`` (``data.splits.seeded_split``), and the embeddings that learn from ratings learn from its training rows.
+    ``seed`` (``data.splits.seeded_split``), and the embeddings that learn from ratings learn from its training rows
+    (under 'cold' out of ``COLD_ENCODER_FOLDS`` folds).
     """
     seeded = (protocol, seed) if protocol in SEEDED_PROTOCOLS else None
     return _prepared_dataset(name, str(data_dir) if data_dir else None, embeddings or embeddings_id(), seeded)
@@ -170,11 +175,12 @@ def _prepared_dataset(name: str, data_dir: str | None, embeddings: str, seeded: 
     dataset = load_dataset(name, data_dir=data_dir)
     if seeded is not None:
         dataset = replace(dataset, split=seeded_split(dataset, *seeded, data_dir))
+    folds = COLD_ENCODER_FOLDS if seeded is not None and seeded[0] == "cold" else None
     if embeddings == "standard":
-        return dataset if name == "synthetic" else embed_dataset(dataset, progress=False, media_dir=False)[0]
+        return dataset if name == "synthetic" else embed_dataset(dataset, progress=False, media_dir=False, folds=folds)[0]
     if embeddings != (now := embeddings_id()):
         raise MTM4FError(f"This run was made with embeddings {embeddings!r} but $MTM4F_MEDIA now gives {now!r}; point it at the same media folder.")
-    return embed_dataset(dataset, progress=False)[0]
+    return embed_dataset(dataset, progress=False, folds=folds)[0]
 
 
 def train_mtm4f(

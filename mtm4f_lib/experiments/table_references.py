@@ -147,7 +147,8 @@ def reading(cells: pd.DataFrame, sota: pd.Series | None = None) -> str:
 def make(dataset: str, profile="quick", protocols=None, models=None, data_dir=None, outputs_dir=None, workers: int = 1,
          store: RunStore | None = None, progress: bool = True) -> tuple[pd.DataFrame, pd.DataFrame]:  # fmt: skip
     """Run (or read from the store) every run and write ``references_<dataset>`` and its popularity table;
-    returns the cells and the RMSE per popularity bucket. ``protocols``: None means the profile's that the dataset has."""
+    returns the cells and the RMSE per popularity bucket. ``protocols``: None means the profile's that the dataset has;
+    a table of only some of those is written as ``references_<dataset>_<protocols>``, beside the profile's whole table."""
     profile, store = get_profile(profile), store or RunStore()
     protocols = tuple(protocols or profile_protocols(profile, dataset))
     ds = prepared_dataset(dataset, data_dir)
@@ -165,7 +166,7 @@ def make(dataset: str, profile="quick", protocols=None, models=None, data_dir=No
     if "folds" in protocols:
         meta["folds"] = "seeds 0-4 read folds u1..u5"
     folder = profile_outputs(profile.name, outputs_dir)
-    name = f"references_{dataset}"
+    name = "_".join(["references", dataset, *(protocols if set(protocols) < set(profile_protocols(profile, dataset)) else ())])
     save_table(table, name, folder, meta, float_format="{:.4f}")
     save_figure(interval_figure(table, f"{dataset}: MTM4F and collaborative-filtering references ({profile.name} profile, seeds {seeds})"), name, folder)
     popularity = f"{name}_popularity"

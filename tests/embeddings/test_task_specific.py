@@ -75,3 +75,24 @@ def test_bad_inputs_raise_clear_errors(synthetic):
         fit_encoder(synthetic, DenseEncoder(3, 2), features, np.zeros(synthetic.n_items, bool))
     with pytest.raises(MTM4FError, match="out_dim"):
         fit_encoder(synthetic, torch.nn.Linear(3, 2), features, np.ones(synthetic.n_items, bool))
+
+
+def test_an_out_of_fold_embedding_never_learns_from_its_own_movies_ratings(synthetic):
+    from mtm4f_lib.embeddings.task_specific import out_of_fold_embeddings
+
+    items = synthetic.ratings["item"].to_numpy()
+    available = synthetic.modalities["audio"].available
+    counts = np.bincount(items[synthetic.split.train], minlength=synthetic.n_items)
+    movie = np.flatnonzero(available)[counts[available].argmax()]  # the movie with audio and the most training ratings
+    ratings = synthetic.ratings.copy()
+    ratings.loc[items == movie, "rating"] = synthetic.rating_range[1]  # its own ratings, all changed
+    changed = replace(synthetic, ratings=ratings)
+    options = dict(out_dim=8, epochs=3, batch_size=2048, hidden=(32,))
+    out_of_fold = [out_of_fold_embeddings(ds, "audio", folds=3, seed=0, **options) for ds in (synthetic, changed)]
+    in_sample = [task_specific_embeddings(ds, "audio", seed=0, **options) for ds in (synthetic, changed)]
+    np.testing.assert_array_equal(out_of_fold[0][movie], out_of_fold[1][movie])
+    assert not np.array_equal(in_sample[0][movie], in_sample[1][movie])  # an in-sample encoder read them
+    assert not np.array_equal(out_of_fold[0], out_of_fold[1])  # the other folds' encoders did read them
+    assert np.isfinite(out_of_fold[0][movie]).all() and np.isnan(out_of_fold[0][~available]).all() and np.isfinite(out_of_fold[0][available]).all()
+    with pytest.raises(MTM4FError, match="at least 2 folds"):
+        out_of_fold_embeddings(synthetic, "audio", folds=1)

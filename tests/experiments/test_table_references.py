@@ -72,3 +72,19 @@ def test_a_tuned_run_keeps_the_setting_with_the_best_validation_rmse(synthetic, 
     assert store.get(spec)["result"]["metrics"] == store.get(spec.settings()[trials.index(best)])["result"]["metrics"]
     with pytest.raises(MTM4FError, match="exceeds the tuning budget of 6"):
         tuned(base, {"collaborative_dim": (4, 8, 16), "collaborative_reg": (0.1, 1.0, 2.0)})
+
+
+def test_a_table_of_some_of_the_profiles_protocols_never_replaces_its_whole_table(synthetic, tmp_path):
+    from dataclasses import replace
+
+    from mtm4f_lib.experiments import RunStore, table_references
+    from mtm4f_lib.experiments.profiles import get_profile
+
+    profile = replace(get_profile("quick"), protocols=("complete", "cold"))
+    chosen = dict(models=("BaselineOnly",), outputs_dir=tmp_path, store=RunStore(tmp_path / "runs"), progress=False)
+    table_references.make("synthetic", profile, protocols=("cold",), **chosen)
+    tables = tmp_path / "quick" / "tables"
+    assert (tables / "references_synthetic_cold.csv").is_file() and not (tables / "references_synthetic.csv").exists()
+    table_references.make("synthetic", profile, **chosen)
+    whole = {kind for kind in pd.read_csv(tables / "references_synthetic.csv")["protocol"]}
+    assert whole == {"complete", "cold"} and set(pd.read_csv(tables / "references_synthetic_cold.csv")["protocol"]) == {"cold"}
