@@ -265,9 +265,5 @@ def out_of_fold_embeddings(dataset: MultiModalDataset, modality: str, folds: int
     split = split or dataset.split
     fold = np.random.default_rng([seed, folds]).permutation(dataset.n_items) % folds
     train_fold = fold[dataset.ratings["item"].to_numpy()[split.train]]
-    embedded = None
-    for k in range(folds):
-        part = task_specific_embeddings(dataset, modality, seed=seed, split=replace(split, train=split.train[train_fold != k]), **options)
-        embedded = part if embedded is None else embedded
-        embedded[fold == k] = part[fold == k]
-    return embedded
+    parts = [task_specific_embeddings(dataset, modality, seed=seed, split=replace(split, train=split.train[train_fold != k]), **options) for k in range(folds)]
+    return np.stack(parts)[fold, np.arange(dataset.n_items)]
