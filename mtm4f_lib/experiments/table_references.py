@@ -5,7 +5,8 @@ split (ML-100K u1: 80,000 / 20,000), where the modalities a movie lacks are mask
 compare with the collaborative-filtering literature. MTM4F is the paper's model tuned over
 ``MTM4F_SPACE`` (the paper's setting, the run of Table 3's / 4's SP AMSV cell on the complete rows, is
 one of its six); MTM4F+MF and MTM4F+LightGCN are the hybrids (the paper's model plus a biased-MF or a LightGCN
-id term, ``ModelConfig.collaborative_dim``, tuned over ``TUNED_MODELS``' spaces); every model, these and each
+id term, ``ModelConfig.collaborative_dim``, tuned over ``TUNED_MODELS``' spaces); under item cold start they run
+without the item graph and with a narrower item network (``reference_runs.COLD_MODEL``); every model, these and each
 reference, is tuned over the same budget of settings on the validation slice (``models.baselines``). Per model and protocol: mean, std, n and the 95%
 confidence interval over seeds, a paired t-test against MTM4F over seeds (seed s of each), and a paired
 t-test against MTM4F on the same test ratings (``per_rating``). Writes ``tables/references_<dataset>``
@@ -29,7 +30,7 @@ from ..provenance import provenance
 from ..reporting import save_figure, save_metrics, save_table
 from .per_rating import bucket_rmse, paired_rating_test, rated_errors
 from .profiles import get_profile
-from .reference_runs import PROTOCOLS, REFERENCES, TUNED_MODELS, ReferenceSpec, tuned
+from .reference_runs import PROTOCOLS, REFERENCES, TUNED_MODELS, ReferenceSpec, tuned_model
 from .runs import RunStore, prepared_dataset, run_grid
 from .table_missing import complete_spec
 
@@ -53,7 +54,7 @@ def grid(dataset, profile, protocols=tuple(PROTOCOLS), models=None) -> dict:
         paper_model = [replace(complete_spec(dataset, seed, profile), protocol=run_kind) for seed, run_kind in seeded]
         for model in models:
             if model in TUNED_MODELS:
-                out[(model, kind)] = [tuned(spec, TUNED_MODELS[model]) for spec in paper_model]
+                out[(model, kind)] = [tuned_model(spec, model) for spec in paper_model]
             else:
                 out[(model, kind)] = [ReferenceSpec(dataset.name, model, seed, run_kind) for seed, run_kind in seeded]
     return out

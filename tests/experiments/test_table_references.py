@@ -15,10 +15,11 @@ CHOSEN = ("MTM4F", "MTM4F+MF", "SVD", "BiasedMF")  # the other references: tests
 
 
 def test_references_table_from_the_command_line(synthetic, tmp_path, monkeypatch, capsys):
-    from mtm4f_lib.experiments import table_references
+    from mtm4f_lib.experiments import reference_runs, table_references
 
     monkeypatch.setenv("MTM4F_CACHE", str(tmp_path / "cache"))
     monkeypatch.setitem(table_references.TUNED_MODELS, "MTM4F", {"dropout": (0.1, 0.2)})  # two of MTM4F's six settings: the test's time
+    monkeypatch.setitem(reference_runs.COLD_SPACES, "MTM4F", {"dropout": (0.1, 0.2)})
     argv = "references --dataset synthetic --seeds 0 1 --workers 1 --protocols".split() + [*KINDS, "--outputs-dir", str(tmp_path), "--models", *CHOSEN]
     assert main(argv) == 0
     folder = tmp_path / "quick"
@@ -51,6 +52,18 @@ def test_references_table_from_the_command_line(synthetic, tmp_path, monkeypatch
     assert (folder / "figures" / "references_synthetic_popularity.png").stat().st_size > 10_000
     capsys.readouterr()
     assert main([*argv[: -len(CHOSEN)], "ALS"]) == 2 and "Unknown model 'ALS'" in capsys.readouterr().err
+
+
+def test_under_item_cold_start_the_tuned_models_run_without_the_item_graph(synthetic):
+    from mtm4f_lib.experiments import PROFILES, table_references
+    from mtm4f_lib.experiments.reference_runs import TUNING_BUDGET
+
+    specs = table_references.grid(synthetic, PROFILES["quick"], ("complete", "cold"), ("MTM4F", "MTM4F+MF"))
+    for (model, kind), seeded in specs.items():
+        settings = [setting.model for spec in seeded for setting in spec.settings()]
+        assert len(settings) == TUNING_BUDGET * len(seeded)
+        assert {(m.gat_layers, m.fusion_hidden) for m in settings} == ({(0, (64,))} if kind == "cold" else {(1, (128, 64))})
+    assert {m.item_dim for spec in specs[("MTM4F", "cold")] for m in (s.model for s in spec.settings())} == {16, 64}
 
 
 def test_a_tuned_run_keeps_the_setting_with_the_best_validation_rmse(synthetic, tmp_path):
