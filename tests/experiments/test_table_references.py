@@ -59,7 +59,7 @@ def test_under_item_cold_start_the_tuned_models_run_without_the_item_graph(synth
     from mtm4f_lib.experiments.reference_runs import TUNING_BUDGET
 
     specs = table_references.grid(synthetic, PROFILES["quick"], ("complete", "cold"), ("MTM4F", "MTM4F+MF"))
-    for (model, kind), seeded in specs.items():
+    for (_, kind), seeded in specs.items():
         settings = [setting.model for spec in seeded for setting in spec.settings()]
         assert len(settings) == TUNING_BUDGET * len(seeded)
         assert {(m.gat_layers, m.fusion_hidden) for m in settings} == ({(0, (64,))} if kind == "cold" else {(1, (128, 64))})
