@@ -214,7 +214,11 @@ def build_parser() -> argparse.ArgumentParser:
     refs = sub.add_parser("references", help="MTM4F beside Surprise's models and biased MF, tuned alike, per protocol; writes tables/references_*")
     refs.add_argument("--dataset", nargs="+", default=["ml100k", "mmtf"], choices=["ml100k", "mmtf", "synthetic"])
     refs.add_argument(
-        "--protocols", nargs="+", default=None, choices=list(PROTOCOLS), help="default: the profile's; " + "; ".join(f"{k}: {v}" for k, v in PROTOCOLS.items())
+        "--protocols",
+        nargs="+",
+        default=None,
+        choices=list(PROTOCOLS),
+        help="default: the profile's; " + "; ".join(f"{k}: {v}" for k, v in PROTOCOLS.items()).replace("%", "%%"),
     )
     refs.add_argument(
         "--models",

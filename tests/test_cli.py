@@ -1,6 +1,8 @@
 """The `mtm4f` command line."""
 
-from mtm4f_lib.cli import main
+import pytest
+
+from mtm4f_lib.cli import build_parser, main
 
 
 def test_data_check_real(data_dir, capsys):
@@ -23,3 +25,12 @@ def test_data_check_reports_missing_and_broken(tmp_path, data_dir, capsys):
 def test_unknown_notebook_is_a_clear_error(capsys):
     assert main(["reproduce", "--notebook", "99"]) == 2
     assert "No notebook named ['99']" in capsys.readouterr().err
+
+
+def test_every_command_prints_its_help(capsys):
+    commands = build_parser()._subparsers._group_actions[0].choices
+    for command in commands:
+        with pytest.raises(SystemExit) as stop:
+            main([command, "--help"])
+        assert stop.value.code == 0, command
+        assert f"usage: mtm4f {command}" in capsys.readouterr().out
