@@ -19,12 +19,14 @@ from ..data import MODALITIES, complete_modality_split, load_dataset
 from ..data.container import MultiModalDataset, Split
 from ..data.splits import SEEDED_PROTOCOLS, seeded_split
 from ..errors import MTM4FError, check_choice
-from ..models.baselines import SURPRISE_MODELS, TUNING_BUDGET, tune_biased_mf, tune_lightgcn, tune_surprise
+from ..models.baselines import LIGHTGCN_SPACE, MF_SPACE, SURPRISE_MODELS, TUNING_BUDGET, tune_biased_mf, tune_lightgcn, tune_surprise
 from ..models.baselines.tuning import settings
 from .runs import COLD_VALIDATION, RunSpec, RunStore, spec_key, stored_record, train_spec
 
 TORCH_REFERENCES = {"BiasedMF": tune_biased_mf, "LightGCN": tune_lightgcn}
 REFERENCES = (*SURPRISE_MODELS, *TORCH_REFERENCES)
+# Each reference's search space, in its runs' keys: a changed space trains the model again.
+REFERENCE_SPACES = {**{name: model.space for name, model in SURPRISE_MODELS.items()}, "BiasedMF": MF_SPACE, "LightGCN": LIGHTGCN_SPACE}
 PROTOCOLS = {
     "complete": "the complete AMSV rows of the split (Table 11)",
     "full": "every rating of the split",
@@ -56,7 +58,7 @@ class ReferenceSpec:
 
     @property
     def key(self) -> str:
-        return spec_key({"reference": asdict(self), **(COLD_VALIDATION if self.protocol == "cold" else {})})
+        return spec_key({"reference": asdict(self), "space": REFERENCE_SPACES[self.model], **(COLD_VALIDATION if self.protocol == "cold" else {})})
 
     @property
     def label(self) -> str:

@@ -101,3 +101,12 @@ def test_a_table_of_some_of_the_profiles_protocols_never_replaces_its_whole_tabl
     table_references.make("synthetic", profile, **chosen)
     whole = {kind for kind in pd.read_csv(tables / "references_synthetic.csv")["protocol"]}
     assert whole == {"complete", "cold"} and set(pd.read_csv(tables / "references_synthetic_cold.csv")["protocol"]) == {"cold"}
+
+
+def test_a_reference_run_is_named_by_its_search_space(monkeypatch):
+    from mtm4f_lib.experiments import reference_runs
+
+    spec = reference_runs.ReferenceSpec("ml100k", "LightGCN", seed=0, protocol="full")
+    before = spec.key
+    monkeypatch.setitem(reference_runs.REFERENCE_SPACES, "LightGCN", {"layers": (2,), "reg": (0.01,)})
+    assert spec.key != before

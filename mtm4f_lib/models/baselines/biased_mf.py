@@ -63,7 +63,9 @@ class BiasedMF(nn.Module):
         return {"rating": self.terms(users, items)[0].clamp(*self.rating_range)}
 
 
-MF_SPACE = {"factors": (50, 100), "reg": (0.05, 0.08, 0.12)}  # tuning.TUNING_BUDGET settings
+# tuning.TUNING_BUDGET settings. 0.12, the largest penalty, is chosen in most seeds; one step out (0.2) was worse on the
+# validation slice of u1 seed 0 (0.936 against 0.919), so the grid stays.
+MF_SPACE = {"factors": (50, 100), "reg": (0.05, 0.08, 0.12)}
 MF_TRAIN = TrainConfig(max_epochs=200, patience=5, lr=5e-3, batch_size=1024)
 
 

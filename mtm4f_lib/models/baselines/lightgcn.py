@@ -71,7 +71,10 @@ class LightGCNRating(nn.Module):
         return {"rating": self.terms(users, items)[0].clamp(*self.rating_range)}
 
 
-LIGHTGCN_SPACE = {"layers": (1, 2, 3), "reg": (0.02, 0.05)}  # tuning.TUNING_BUDGET settings; 64-d embeddings
+# tuning.TUNING_BUDGET settings; 64-d embeddings. The penalties were first 0.02 and 0.05 over 1-3 layers; the smaller had the
+# best validation RMSE in every seed of ML-100K's complete and full protocols and one layer never did, so the grid moved down
+# one step (as the LightGCN hybrid's did): 0.01 lowered the validation RMSE of u1 seed 0 from 0.902 to 0.898.
+LIGHTGCN_SPACE = {"layers": (2, 3), "reg": (0.01, 0.02, 0.05)}
 LIGHTGCN_TRAIN = TrainConfig(max_epochs=200, patience=5, lr=2e-2, batch_size=8192)  # every step propagates over the whole graph: few, large steps
 
 

@@ -41,6 +41,8 @@ class SurpriseModel:
         )
 
 
+# SVD's largest penalty 0.08 is chosen in most seeds; one step out (0.12) was worse on the validation slice of u1 seed 0
+# (0.925 against 0.919), so the grid stays.
 ITEM_SIMILARITY = {"name": "pearson_baseline", "user_based": False}
 SURPRISE_MODELS = {
     m.name: m
