@@ -122,7 +122,7 @@ def _references(args) -> int:
 
     profile = _profile(args)
     for dataset in args.dataset:
-        table, buckets = make(dataset, profile, args.protocols, args.models, args.data_dir, args.outputs_dir, args.workers)
+        table, buckets = make(dataset, profile, args.protocols, args.models, args.data_dir, args.outputs_dir, args.workers, refit=args.refit)
         print(table.to_string(index=False, float_format="{:.4f}".format))
         print(buckets.to_string(index=False, float_format="{:.4f}".format))
     return 0
@@ -225,6 +225,12 @@ def build_parser() -> argparse.ArgumentParser:
         nargs="+",
         default=None,
         help="MTM4F, the hybrids MTM4F+MF and MTM4F+LightGCN, and/or BaselineOnly SVD SVD++ KNNBaseline BiasedMF LightGCN (default: the profile's)",
+    )
+    refs.add_argument(
+        "--refit",
+        action="store_true",
+        help="train every model's chosen setting again on every training row, validation slice included (torch models for their validated "
+        "epochs) before it reads the test rows; writes tables/references_*_refit",
     )
     bench = sub.add_parser("bench", help="time one SP-MT run, the table grid, the missing-modality methods, the scale-out; writes metrics/bench_<profile>.json")
     bench.add_argument("--parts", nargs="+", default=["one_run", "grid"], choices=PARTS,

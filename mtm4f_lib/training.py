@@ -6,8 +6,10 @@ A model is a ``torch.nn.Module`` with ``tasks`` (the tasks it learns, 'rating' a
 ``test_inputs()`` inside which it reads its test-time inputs. The loop is seeded (torch, a
 numpy Generator for the batch order, deterministic algorithms where torch has them), uses Adam
 on large shuffled batches, stops early on the RMSE of a validation slice carved from the
-training rows, restores the best state and reads the test rows once, at the end. A run trains on
-the CPU unless its config names another torch device (e.g. 'cuda').
+training rows, restores the best state and reads the test rows once, at the end. A refit
+(``TrainConfig.refit_epochs``) trains on every training row for a number of epochs chosen on the
+validation slice before, and tests its last state. A run trains on the CPU unless its config names
+another torch device (e.g. 'cuda').
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import os
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Protocol
 
 import numpy as np
@@ -53,6 +55,9 @@ class TrainConfig:
     device        torch device the model and the rows live on ('cpu', 'cuda', 'cuda:1'). The same
                   seed gives the same metrics on the CPU; on a GPU, scatter kernels add in a varying
                   order, so repeated runs differ in the last digits.
+    refit_epochs  0: early stopping on the validation slice. n > 0: a refit: no validation slice, the
+                  model is built from every training row and trained exactly n epochs (the best epoch
+                  of the same setting stopped on validation), and its last state reads the test rows.
     """
 
     seed: int = 0
@@ -64,10 +69,13 @@ class TrainConfig:
     val_fraction: float = 0.1
     threads: int = 1
     device: str = "cpu"
+    refit_epochs: int = 0
 
     def __post_init__(self):
         if min(self.max_epochs, self.patience, self.batch_size, self.threads) < 1:
             raise MTM4FError("TrainConfig.max_epochs, patience, batch_size and threads must be >= 1.")
+        if self.refit_epochs < 0:
+            raise MTM4FError(f"TrainConfig.refit_epochs must be >= 0 (0: stop early on the validation slice), got {self.refit_epochs}.")
         if self.lr <= 0 or self.weight_decay < 0:
             raise MTM4FError("TrainConfig.lr must be > 0 and weight_decay >= 0.")
         if not 0 < self.val_fraction < 1:
@@ -160,22 +168,23 @@ def predict_rows(model: Recommender, data: RowData) -> dict[str, np.ndarray]:
 def fit(
     model: Recommender,
     train: RowData,
-    val: RowData,
+    val: RowData | None,
     config: TrainConfig,
     rating_range: tuple[float, float],
     rng: np.random.Generator,
     progress: bool = False,
     on_epoch: Callable[[int, float], None] | None = None,
 ) -> tuple[list[dict], int, float]:
-    """Adam with early stopping on validation RMSE; restores the best state.
+    """Adam with early stopping on validation RMSE; restores the best state. Without ``val`` (a refit) it
+    trains ``config.max_epochs`` epochs and keeps the last state.
 
-    Returns (history, best epoch, best validation RMSE); the history has one dict per epoch with
-    ``epoch``, ``train_loss``, ``val_rmse`` and ``seconds``. ``on_epoch(epoch, val_rmse)`` is called after
-    each epoch (a search prunes a trial from it by raising).
+    Returns (history, best epoch, best validation RMSE, NaN without ``val``); the history has one dict per
+    epoch with ``epoch``, ``train_loss``, ``val_rmse`` (None without ``val``) and ``seconds``. ``on_epoch(epoch,
+    val_rmse)`` is called after each validated epoch (a search prunes a trial from it by raising).
     """
     keep_freed_memory()
     optimiser = torch.optim.Adam(model.parameters(), lr=config.lr, weight_decay=config.weight_decay)
-    history, best = [], (float("inf"), 0, copy.deepcopy(model.state_dict()))
+    history, best = [], (float("inf"), 0, copy.deepcopy(model.state_dict()) if val is not None else None)
     for epoch in tqdm(range(1, config.max_epochs + 1), desc="epochs", disable=not progress, leave=False):
         start = time.perf_counter()
         model.train()
@@ -190,14 +199,18 @@ def fit(
             total += float(loss.detach()) * len(batch)
         if not np.isfinite(total):
             raise MTM4FError(f"The training loss diverged at epoch {epoch}; lower TrainConfig.lr.")
-        val_rmse = rmse(predict_rows(model, val)["rating"], val.labels["rating"].cpu().numpy(), rating_range)
+        val_rmse = None if val is None else rmse(predict_rows(model, val)["rating"], val.labels["rating"].cpu().numpy(), rating_range)
         history.append({"epoch": epoch, "train_loss": total / len(train), "val_rmse": val_rmse, "seconds": time.perf_counter() - start})
+        if val_rmse is None:
+            continue
         if on_epoch is not None:
             on_epoch(epoch, val_rmse)
         if val_rmse < best[0]:
             best = (val_rmse, epoch, copy.deepcopy(model.state_dict()))
         elif epoch - best[1] >= config.patience:
             break
+    if val is None:
+        return history, len(history), float("nan")
     model.load_state_dict(best[2])
     return history, best[1], best[0]
 
@@ -211,7 +224,8 @@ def train_and_evaluate(
     on_epoch: Callable[[int, float], None] | None = None,
     read_test: bool = True,
 ) -> RunResult:
-    """Carve the validation slice, build the model from the remaining training rows, fit, test once.
+    """Carve the validation slice, build the model from the remaining training rows, fit, test once; a refit
+    (``config.refit_epochs``) builds from every training row, trains that many epochs and tests the last state.
 
     ``build(dataset, fit_rows)`` must derive everything it learns from data (graph, statistics)
     from ``fit_rows`` only. ``on_epoch``: see :func:`fit`. Without ``read_test`` (a search) the test
@@ -219,7 +233,10 @@ def train_and_evaluate(
     """
     start = time.perf_counter()
     device = config.torch_device()
-    fit_split, val_rows = validation_slice(split, config.val_fraction, config.seed)
+    if config.refit_epochs:
+        fit_split, val_rows, config = split, None, replace(config, max_epochs=config.refit_epochs)
+    else:
+        fit_split, val_rows = validation_slice(split, config.val_fraction, config.seed)
     if len(fit_split.train) == 0 or len(split.test) == 0:
         raise MTM4FError(f"Split {split.name!r} leaves no training or no test rows; check the modalities and the split.")
     if device.type == "cuda":
@@ -227,9 +244,10 @@ def train_and_evaluate(
     with seeded(config.seed, config.threads) as rng:
         model = build(dataset, fit_split.train).to(device)
         tasks = model.tasks
-        train, val = (row_data(dataset, rows, tasks).to(device) for rows in (fit_split.train, val_rows))
+        train = row_data(dataset, fit_split.train, tasks).to(device)
+        val = None if val_rows is None else row_data(dataset, val_rows, tasks).to(device)
         history, best_epoch, best_val = fit(model, train, val, config, dataset.rating_range, rng, progress, on_epoch)
-        counts = {"train": len(train), "val": len(val), "test": len(split.test)}
+        counts = {"train": len(train), "val": 0 if val is None else len(val), "test": len(split.test)}
         if not read_test:
             return RunResult({}, best_val, best_epoch, tuple(history), time.perf_counter() - start, counts)
         test = row_data(dataset, split.test, tasks).to(device)

@@ -94,7 +94,23 @@ def test_seeded_restores_the_deterministic_flags():
     assert (torch.are_deterministic_algorithms_enabled(), torch.utils.deterministic.fill_uninitialized_memory) == before
 
 
-@pytest.mark.parametrize("change", [{"max_epochs": 0}, {"lr": 0.0}, {"val_fraction": 1.0}, {"batch_size": 0}, {"device": "mps"}, {"device": "gpu"}])
+def test_a_refit_trains_the_given_epochs_on_every_training_row_and_tests_the_last_state(synthetic):
+    built, config = [], TrainConfig(batch_size=256, lr=0.05, refit_epochs=4)
+    runs = [train_and_evaluate(synthetic, synthetic.split, lambda ds, rows: built.append(rows) or GlobalBias(), config) for _ in range(2)]
+    result = runs[0]
+    assert np.array_equal(built[0], synthetic.split.train)  # no validation slice held out
+    assert [h["epoch"] for h in result.history] == [1, 2, 3, 4] and result.best_epoch == 4 and all(h["val_rmse"] is None for h in result.history)
+    assert np.isnan(result.val_rmse) and result.counts == {"train": len(synthetic.split.train), "val": 0, "test": len(synthetic.split.test)}
+    assert runs[1].metrics == result.metrics and np.array_equal(runs[1].test_predictions, result.test_predictions)
+    longer = train_and_evaluate(synthetic, synthetic.split, lambda ds, rows: GlobalBias(), replace(config, refit_epochs=40))
+    ratings = synthetic.ratings["rating"].to_numpy()
+    assert longer.metrics["rmse"] == pytest.approx(global_mean_rmse(ratings[synthetic.split.train], ratings[synthetic.split.test]), abs=0.01)
+    assert longer.metrics["rmse"] != result.metrics["rmse"]  # the last of 4 epochs, not a state chosen on the test rows
+
+
+@pytest.mark.parametrize(
+    "change", [{"max_epochs": 0}, {"lr": 0.0}, {"val_fraction": 1.0}, {"batch_size": 0}, {"device": "mps"}, {"device": "gpu"}, {"refit_epochs": -1}]
+)
 def test_bad_train_config_raises(change):
     with pytest.raises(MTM4FError):
         TrainConfig(**change)

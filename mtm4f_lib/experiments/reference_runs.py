@@ -9,21 +9,45 @@ validation slice (``models.baselines``) and reads the test rows once; records si
 store as MTM4F's runs, so a table of references resumes and is rebuilt without refitting.
 A :class:`TunedSpec` does the same for an MTM4F run over a space of ModelConfig settings: every
 setting is a stored run of its own, the one with the lowest validation RMSE is the result.
+
+With ``refit`` (either spec) the chosen setting is trained once more on every training row, validation
+slice included, and that model reads the test rows: a torch model for the epochs it stopped at on
+validation (``TrainConfig.refit_epochs``), a Surprise model as its setting says. The choice itself still
+reads the validation slice only.
 """
 
 from __future__ import annotations
 
+import time
 from dataclasses import asdict, dataclass, replace
+
+import numpy as np
 
 from ..data import MODALITIES, complete_modality_split, load_dataset
 from ..data.container import MultiModalDataset, Split
 from ..data.splits import SEEDED_PROTOCOLS, seeded_split
 from ..errors import MTM4FError, check_choice
-from ..models.baselines import LIGHTGCN_SPACE, MF_SPACE, SURPRISE_MODELS, TUNING_BUDGET, tune_biased_mf, tune_lightgcn, tune_surprise
+from ..evaluation import rmse
+from ..models.baselines import (
+    LIGHTGCN_SPACE,
+    LIGHTGCN_TRAIN,
+    MF_SPACE,
+    MF_TRAIN,
+    SURPRISE_MODELS,
+    TUNING_BUDGET,
+    biased_mf_builder,
+    lightgcn_builder,
+    surprise_predictions,
+    tune_biased_mf,
+    tune_lightgcn,
+    tune_surprise,
+)
 from ..models.baselines.tuning import settings
+from ..training import train_and_evaluate
 from .runs import COLD_VALIDATION, RunSpec, RunStore, spec_key, stored_record, train_spec
 
-TORCH_REFERENCES = {"BiasedMF": tune_biased_mf, "LightGCN": tune_lightgcn}
+# Each torch reference: its search, the loop's build of one setting, its training config.
+TORCH_REFERENCES = {"BiasedMF": (tune_biased_mf, biased_mf_builder, MF_TRAIN), "LightGCN": (tune_lightgcn, lightgcn_builder, LIGHTGCN_TRAIN)}
 REFERENCES = (*SURPRISE_MODELS, *TORCH_REFERENCES)
 # Each reference's search space, in its runs' keys: a changed space trains the model again.
 REFERENCE_SPACES = {**{name: model.space for name, model in SURPRISE_MODELS.items()}, "BiasedMF": MF_SPACE, "LightGCN": LIGHTGCN_SPACE}
@@ -51,6 +75,7 @@ class ReferenceSpec:
     model: str
     seed: int = 0
     protocol: str = "complete"
+    refit: bool = False
 
     def __post_init__(self):
         check_choice("reference model", self.model, REFERENCES)
@@ -58,18 +83,24 @@ class ReferenceSpec:
 
     @property
     def key(self) -> str:
-        return spec_key({"reference": asdict(self), "space": REFERENCE_SPACES[self.model], **(COLD_VALIDATION if self.protocol == "cold" else {})})
+        """Hash of the spec; ``refit`` enters it only when set, so the runs stored before it keep their keys."""
+        fields = {name: value for name, value in asdict(self).items() if name != "refit" or value}
+        return spec_key({"reference": fields, "space": REFERENCE_SPACES[self.model], **(COLD_VALIDATION if self.protocol == "cold" else {})})
 
     @property
     def label(self) -> str:
         return f"{self.dataset} {self.model}"
 
     def trained_record(self, data_dir: str | None, store: RunStore) -> dict:
-        """Tune, test and store the run (what a grid worker does with a spec)."""
+        """Tune, test and store the run (what a grid worker does with a spec); a refit starts from the stored choice of
+        the same spec without it (trained and stored first if the store lacks it)."""
         dataset = load_dataset(self.dataset, data_dir=data_dir)
         split = reference_split(dataset, self.protocol, self.seed, data_dir)
+        if self.refit:
+            plain = replace(self, refit=False)
+            return self.refitted(dataset, split, (store.get(plain) or plain.trained_record(data_dir, store))["result"], store)
         if self.model in TORCH_REFERENCES:
-            tuned = TORCH_REFERENCES[self.model](dataset, split, self.seed)
+            tuned = TORCH_REFERENCES[self.model][0](dataset, split, self.seed)
         else:
             tuned = tune_surprise(dataset, split, self.model, self.seed)
         if not tuned["trials"]:
@@ -77,6 +108,21 @@ class ReferenceSpec:
         result = {"metrics": {"rmse": tuned["rmse"]}, "val_rmse": tuned["val_rmse"], "params": tuned["params"], "trials": tuned["trials"],
                   "seconds": tuned["seconds"], "counts": {"train": len(split.train), "test": len(split.test)}}  # fmt: skip
         return stored_record(self, asdict(self), result, store, ("mtm4f", "scikit-surprise", "torch"), tuned["predictions"])
+
+    def refitted(self, dataset: MultiModalDataset, split: Split, chosen: dict, store: RunStore) -> dict:
+        """The setting ``chosen`` (the result of the run without refit) fitted on every training row and tested, stored."""
+        start, params, extra = time.perf_counter(), chosen["params"], {}
+        if self.model in TORCH_REFERENCES:
+            _, builder, train = TORCH_REFERENCES[self.model]
+            epochs = min(chosen["trials"], key=lambda trial: trial["val_rmse"])["best_epoch"]
+            predictions = train_and_evaluate(dataset, split, builder(params), replace(train, seed=self.seed, refit_epochs=epochs)).test_predictions
+            extra = {"refit_epochs": epochs}
+        else:
+            predictions = np.clip(surprise_predictions(dataset, split.train, [split.test], self.model, params, self.seed)[0], *dataset.rating_range)
+        seconds = time.perf_counter() - start
+        test = rmse(predictions, dataset.ratings["rating"].to_numpy()[split.test], dataset.rating_range)
+        result = {**chosen, "metrics": {"rmse": test}, "seconds": chosen["seconds"] + seconds, "refit_seconds": seconds, **extra}
+        return stored_record(self, asdict(self), result, store, ("mtm4f", "scikit-surprise", "torch"), predictions)
 
 
 # MTM4F's own search space, the paper's setting (GAT, dropout 0.2) among its six: the attention layer and the
@@ -102,10 +148,11 @@ assert all(len(settings(space)) == TUNING_BUDGET for space in (*TUNED_MODELS.val
 @dataclass(frozen=True)
 class TunedSpec:
     """``base`` with each setting of ``space`` (ModelConfig fields and their values, as sorted pairs); the
-    setting with the lowest validation RMSE gives the result."""
+    setting with the lowest validation RMSE gives the result (with ``refit``: that setting refitted on every training row)."""
 
     base: RunSpec
     space: tuple[tuple[str, tuple], ...]
+    refit: bool = False
 
     @property
     def dataset(self) -> str:
@@ -121,33 +168,46 @@ class TunedSpec:
 
     @property
     def key(self) -> str:
-        return spec_key({"tuned": self.base.key, "space": self.space})
+        return spec_key({"tuned": self.base.key, "space": self.space, **({"refit": True} if self.refit else {})})
 
     def settings(self) -> list[RunSpec]:
         return [replace(self.base, model=replace(self.base.model, **chosen)) for chosen in settings(dict(self.space))]
 
-    def trained_record(self, data_dir: str | None, store: RunStore) -> dict:
-        """Every setting's run (from the store, else trained and stored), then the best one by validation RMSE, stored
-        with its test predictions (the best setting is trained again if it was stored without them)."""
-        trials = [(spec, store.get(spec) or train_spec(spec, data_dir, store)[1]) for spec in self.settings()]
+    def trials(self, store: RunStore, data_dir: str | None = None) -> list[tuple[RunSpec, dict]]:
+        """Every setting with its record (from the store, else trained and stored)."""
+        return [(spec, store.get(spec) or train_spec(spec, data_dir, store)[1]) for spec in self.settings()]
+
+    def tested_spec(self, trials: list[tuple[RunSpec, dict]]) -> tuple[RunSpec, RunSpec, dict]:
+        """(the setting with the lowest validation RMSE, the run that reads the test rows for it, that setting's record):
+        the setting itself, or with ``refit`` its run on every training row for its best epoch."""
         best_spec, best = min(trials, key=lambda trial: trial[1]["result"]["val_rmse"])
-        if store.predictions(best_spec) is None:
-            best = train_spec(best_spec, data_dir, store)[1]
+        refit = replace(best_spec.train, refit_epochs=best["result"]["best_epoch"])
+        return best_spec, replace(best_spec, train=refit) if self.refit else best_spec, best
+
+    def trained_record(self, data_dir: str | None, store: RunStore) -> dict:
+        """Every setting's run, then the best one by validation RMSE, stored with the test predictions of its tested run
+        (``tested_spec``; trained again if it was stored without them)."""
+        trials = self.trials(store, data_dir)
+        best_spec, tested_spec, best = self.tested_spec(trials)
+        tested = store.get(tested_spec, True) or train_spec(tested_spec, data_dir, store)[1]
         params = {name: getattr(best_spec.model, name) for name, _ in self.space}
-        result = {**best["result"], "params": params, "seconds": sum(r["result"]["seconds"] for _, r in trials),
+        refit = {"refit_epochs": tested_spec.train.refit_epochs, "refit_seconds": tested["result"]["seconds"]} if self.refit else {}
+        seconds = sum(r["result"]["seconds"] for _, r in trials) + (tested["result"]["seconds"] if self.refit else 0)
+        result = {**tested["result"], "val_rmse": best["result"]["val_rmse"], "best_epoch": best["result"]["best_epoch"], "params": params, "seconds": seconds, **refit,
                   "trials": [{"params": {n: getattr(s.model, n) for n, _ in self.space}, "val_rmse": r["result"]["val_rmse"], "key": s.key} for s, r in trials]}  # fmt: skip
-        return stored_record(self, {"base": asdict(self.base), "space": self.space}, result, store, predictions=store.predictions(best_spec))
+        fields = {"base": asdict(self.base), "space": self.space, **({"refit": True} if self.refit else {})}
+        return stored_record(self, fields, result, store, predictions=store.predictions(tested_spec))
 
 
-def tuned(base: RunSpec, space: dict) -> TunedSpec:
+def tuned(base: RunSpec, space: dict, refit: bool = False) -> TunedSpec:
     """A TunedSpec over ``space`` ({field: values}, at most the tuning budget of settings)."""
     if len(settings(space)) > TUNING_BUDGET:
         raise MTM4FError(f"A search space of {len(settings(space))} settings exceeds the tuning budget of {TUNING_BUDGET}.")
-    return TunedSpec(base, tuple(sorted((name, tuple(values)) for name, values in space.items())))
+    return TunedSpec(base, tuple(sorted((name, tuple(values)) for name, values in space.items())), refit)
 
 
-def tuned_model(base: RunSpec, model: str) -> TunedSpec:
+def tuned_model(base: RunSpec, model: str, refit: bool = False) -> TunedSpec:
     """``model`` of ``TUNED_MODELS`` on ``base``'s rows, tuned over its space (under 'cold' on ``COLD_MODEL``, over ``COLD_SPACES``)."""
     if base.protocol != "cold":
-        return tuned(base, TUNED_MODELS[model])
-    return tuned(replace(base, model=replace(base.model, **COLD_MODEL)), COLD_SPACES.get(model, TUNED_MODELS[model]))
+        return tuned(base, TUNED_MODELS[model], refit)
+    return tuned(replace(base, model=replace(base.model, **COLD_MODEL)), COLD_SPACES.get(model, TUNED_MODELS[model]), refit)

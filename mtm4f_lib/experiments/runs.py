@@ -79,11 +79,12 @@ class RunSpec:
 
     @property
     def key(self) -> str:
-        """Hash of the spec. Fields added since the stored grids were run (the device off the CPU, the
-        missing setting, ``KEYED_ONLY_OFF_DEFAULT`` model fields) enter it only when set, so older keys stay as they were."""
+        """Hash of the spec. Fields added since the stored grids were run (the device off the CPU, the refit's
+        epochs, the missing setting, ``KEYED_ONLY_OFF_DEFAULT`` model fields) enter it only when set, so older keys stay as they were."""
         fields = asdict(self)
-        if fields["train"]["device"] == "cpu":
-            del fields["train"]["device"]
+        for name, default in (("device", "cpu"), ("refit_epochs", 0)):
+            if fields["train"][name] == default:
+                del fields["train"][name]
         if fields["missing"] is None:
             del fields["missing"]
         for name, default in KEYED_ONLY_OFF_DEFAULT.items():
@@ -239,8 +240,8 @@ def run_grid(specs, store: RunStore | None = None, data_dir=None, workers: int =
     ``executors.chosen_executor`` names).
 
     Each finished run is stored at once, so an interrupted grid resumes where it stopped. The settings of a tuned
-    spec (``reference_runs.TunedSpec``) are trained as runs of their own beside the others, then the tuned spec picks
-    among them here. ``predictions`` (True: every spec; or the keys of some specs) names the runs whose test
+    spec (``reference_runs.TunedSpec``) are trained as runs of their own beside the others, then (a refitted tuned spec)
+    the chosen setting's refit, then the tuned spec picks among them here. ``predictions`` (True: every spec; or the keys of some specs) names the runs whose test
     predictions are read: such a run stored without them (stored before runs kept them) is trained again.
     """
     store = store or RunStore()
@@ -256,6 +257,10 @@ def run_grid(specs, store: RunStore | None = None, data_dir=None, workers: int =
     for record in executors.records(jobs, store, data_dir, workers):
         if record["key"] in unique:
             records[record["key"]] = record
+        bar.update()
+    refits = {tested.key: (tested, True) for spec, _ in tuned if spec.refit and store.get(tested := spec.tested_spec(spec.trials(store))[1], True) is None}
+    bar.total += len(refits)
+    for _ in executors.records(list(refits.values()), store, data_dir, workers):  # each chosen setting's refit, as a run of its own
         bar.update()
     for spec, read_predictions in tuned:  # every setting is stored now: the tuned run only picks the best
         records[spec.key] = executors.stored_or_trained(spec, store, data_dir, read_predictions)

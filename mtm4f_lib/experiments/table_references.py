@@ -9,8 +9,9 @@ id term, ``ModelConfig.collaborative_dim``, tuned over ``TUNED_MODELS``' spaces)
 without the item graph and with a narrower item network (``reference_runs.COLD_MODEL``); every model, these and each
 reference, is tuned over the same budget of settings on the validation slice (``models.baselines``). Per model and protocol: mean, std, n and the 95%
 confidence interval over seeds, a paired t-test against MTM4F over seeds (seed s of each), and a paired
-t-test against MTM4F on the same test ratings (``per_rating``). Writes ``tables/references_<dataset>``
-with a figure of the intervals, ``tables/references_<dataset>_popularity`` (RMSE per item-popularity
+t-test against MTM4F on the same test ratings (``per_rating``). With ``refit`` every model's chosen setting is
+trained again on every training row before it reads the test rows (``reference_runs``), for every model alike.
+Writes ``tables/references_<dataset>`` (``..._refit`` with ``refit``) with a figure of the intervals, ``tables/references_<dataset>_popularity`` (RMSE per item-popularity
 bucket) with its figure, and the metrics with every run.
 """
 
@@ -38,9 +39,10 @@ MTM4F = "MTM4F"
 MODELS = (*TUNED_MODELS, *REFERENCES)
 
 
-def grid(dataset, profile, protocols=tuple(PROTOCOLS), models=None) -> dict:
+def grid(dataset, profile, protocols=tuple(PROTOCOLS), models=None, refit: bool = False) -> dict:
     """{(model, protocol): [one spec per seed]}: ``models`` (default: the profile's, else all) under each protocol,
-    over the profile's reference seeds; under 'folds' over the five folds (seeds 0-4), fold u1 read from the 'full' protocol's runs."""
+    over the profile's reference seeds; under 'folds' over the five folds (seeds 0-4), fold u1 read from the 'full' protocol's runs.
+    ``refit``: every model's chosen setting refitted on every training row (``reference_runs``)."""
     models = tuple(models or profile.reference_models or MODELS)
     for model in models:
         check_choice("model", model, MODELS)
@@ -54,9 +56,9 @@ def grid(dataset, profile, protocols=tuple(PROTOCOLS), models=None) -> dict:
         paper_model = [replace(complete_spec(dataset, seed, profile), protocol=run_kind) for seed, run_kind in seeded]
         for model in models:
             if model in TUNED_MODELS:
-                out[(model, kind)] = [tuned_model(spec, model) for spec in paper_model]
+                out[(model, kind)] = [tuned_model(spec, model, refit) for spec in paper_model]
             else:
-                out[(model, kind)] = [ReferenceSpec(dataset.name, model, seed, run_kind) for seed, run_kind in seeded]
+                out[(model, kind)] = [ReferenceSpec(dataset.name, model, seed, run_kind, refit) for seed, run_kind in seeded]
     return out
 
 
@@ -146,28 +148,33 @@ def reading(cells: pd.DataFrame, sota: pd.Series | None = None) -> str:
 
 
 def make(dataset: str, profile="quick", protocols=None, models=None, data_dir=None, outputs_dir=None, workers: int = 1,
-         store: RunStore | None = None, progress: bool = True) -> tuple[pd.DataFrame, pd.DataFrame]:  # fmt: skip
+         store: RunStore | None = None, progress: bool = True, refit: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:  # fmt: skip
     """Run (or read from the store) every run and write ``references_<dataset>`` and its popularity table;
     returns the cells and the RMSE per popularity bucket. ``protocols``: None means the profile's that the dataset has;
-    a table of only some of those is written as ``references_<dataset>_<protocols>``, beside the profile's whole table."""
+    a table of only some of those is written as ``references_<dataset>_<protocols>``, beside the profile's whole table;
+    with ``refit`` (see ``grid``) the name ends in ``_refit``."""
     profile, store = get_profile(profile), store or RunStore()
     protocols = tuple(protocols or profile_protocols(profile, dataset))
     ds = prepared_dataset(dataset, data_dir)
-    specs = grid(ds, profile, protocols, models)
+    specs = grid(ds, profile, protocols, models, refit)
     runs = summarise(specs, run_grid([s for seeded in specs.values() for s in seeded], store, data_dir, workers, progress, predictions=True))
     errors = rated_errors(ds, specs, store, data_dir)
     table = cells(runs, errors)
     buckets = bucket_rmse(errors)
     seeds = " ".join(map(str, profile.reference_seeds or profile.seeds))
     used = " ".join(dict.fromkeys(model for model, _ in specs))
-    regenerate = f"mtm4f references --dataset {dataset} --profile {profile.name} --seeds {seeds} --protocols {' '.join(protocols)} --models {used}"
+    regenerate = (
+        f"mtm4f references --dataset {dataset} --profile {profile.name} --seeds {seeds} --protocols {' '.join(protocols)} --models {used}{' --refit' * refit}"
+    )
     meta = {"dataset": dataset, "profile": profile.name, "seeds": list(profile.reference_seeds or profile.seeds), "protocols": {k: PROTOCOLS[k] for k in protocols},
             "metric": "test RMSE over seeds: mean, std, n, 95% CI; MTM4F minus the model, paired t-test over seeds and over the same test ratings (per_rating)",
             "defined in": __name__, "shown in": "notebooks/06_sota.ipynb", "regenerate": regenerate}  # fmt: skip
     if "folds" in protocols:
         meta["folds"] = "seeds 0-4 read folds u1..u5"
+    if refit:
+        meta["refit"] = "every model's chosen setting trained again on every training row (validation slice included), torch models for their validated epochs"
     folder = profile_outputs(profile.name, outputs_dir)
-    name = "_".join(["references", dataset, *(protocols if set(protocols) < set(profile_protocols(profile, dataset)) else ())])
+    name = "_".join(["references", dataset, *(protocols if set(protocols) < set(profile_protocols(profile, dataset)) else ()), *(("refit",) if refit else ())])
     save_table(table, name, folder, meta, float_format="{:.4f}")
     save_figure(interval_figure(table, f"{dataset}: MTM4F and collaborative-filtering references ({profile.name} profile, seeds {seeds})"), name, folder)
     popularity = f"{name}_popularity"

@@ -110,3 +110,41 @@ def test_a_reference_run_is_named_by_its_search_space(monkeypatch):
     before = spec.key
     monkeypatch.setitem(reference_runs.REFERENCE_SPACES, "LightGCN", {"layers": (2,), "reg": (0.01,)})
     assert spec.key != before
+
+
+def test_a_refit_tests_the_chosen_setting_trained_again_on_every_training_row(synthetic, tmp_path):
+    from dataclasses import replace
+
+    from mtm4f_lib.experiments import PROFILES, RunStore, run_grid
+    from mtm4f_lib.experiments.reference_runs import ReferenceSpec, reference_split, tuned
+    from mtm4f_lib.experiments.table_missing import complete_spec
+
+    store = RunStore(tmp_path / "runs")
+    base = complete_spec(synthetic, 0, replace(PROFILES["quick"], max_epochs=3))
+    space = {"collaborative_dim": (4,), "collaborative_reg": (0.1, 1.0)}
+    references = [ReferenceSpec("synthetic", model, 0, "full", refit) for model in ("SVD", "BiasedMF") for refit in (False, True)]
+    specs = [tuned(base, space), tuned(base, space, refit=True), *references]
+    records = run_grid(specs, store, progress=False)
+    for plain, refitted in zip(specs[::2], specs[1::2]):
+        ours, theirs = records[refitted.key]["result"], records[plain.key]["result"]
+        assert refitted.key != plain.key and ours["params"] == theirs["params"] and ours["val_rmse"] == theirs["val_rmse"]  # chosen alike
+        assert ours["metrics"]["rmse"] != theirs["metrics"]["rmse"]
+    tuned_refit, mf_refit = records[specs[1].key]["result"], records[specs[5].key]["result"]
+    assert tuned_refit["refit_epochs"] == records[specs[0].key]["result"]["best_epoch"] and tuned_refit["counts"]["val"] == 0
+    assert tuned_refit["counts"]["train"] == records[specs[0].key]["result"]["counts"]["train"] + records[specs[0].key]["result"]["counts"]["val"]
+    chosen = min(mf_refit["trials"], key=lambda trial: trial["val_rmse"])
+    assert mf_refit["refit_epochs"] == chosen["best_epoch"] and mf_refit["counts"]["train"] == len(reference_split(synthetic, "full", 0).train)
+    assert all(store.predictions(spec) is not None for spec in specs)
+    assert len(list((tmp_path / "runs").glob("*.json"))) == len(specs) + 2 + 1  # the two settings, shared, and one refit run
+    assert ReferenceSpec("ml100k", "LightGCN", 0, "full").key == "907eda309bfd1ab3102a"  # runs stored before refits existed keep their keys
+
+
+def test_a_refitted_table_has_a_name_of_its_own(tmp_path, monkeypatch):
+    monkeypatch.setenv("MTM4F_CACHE", str(tmp_path / "cache"))
+    argv = ["references", "--dataset", "synthetic", "--seeds", "0", "--protocols", "complete", "--models", "BaselineOnly", "--outputs-dir", str(tmp_path)]
+    assert main(argv) == 0 and main([*argv, "--refit"]) == 0
+    tables = tmp_path / "quick" / "tables"
+    plain, refit = (pd.read_csv(tables / f"references_synthetic{suffix}.csv") for suffix in ("", "_refit"))
+    assert plain.loc[0, "mean"] != refit.loc[0, "mean"]
+    text = (tables / "references_synthetic_refit.md").read_text()
+    assert "--models BaselineOnly --refit" in text and "trained again on every training row" in text

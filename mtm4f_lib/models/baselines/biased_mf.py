@@ -9,6 +9,8 @@ with early stopping on the validation slice. Factors start at N(0, 0.1), as in S
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import torch
 from torch import nn
@@ -69,8 +71,11 @@ MF_SPACE = {"factors": (50, 100), "reg": (0.05, 0.08, 0.12)}
 MF_TRAIN = TrainConfig(max_epochs=200, patience=5, lr=5e-3, batch_size=1024)
 
 
+def biased_mf_builder(params: dict) -> Callable:
+    """The loop's ``build(dataset, fit_rows)`` for one setting of ``MF_SPACE``."""
+    return lambda ds, rows: BiasedMF.from_dataset(ds, rows, params["factors"], params["reg"])
+
+
 def tune_biased_mf(dataset: MultiModalDataset, split: Split, seed: int = 0, train: TrainConfig = MF_TRAIN) -> dict:
     """``MF_SPACE`` searched on the validation slice (``tuning.tune_recommender``)."""
-    return tune_recommender(
-        dataset, split, "BiasedMF", lambda p: lambda ds, rows: BiasedMF.from_dataset(ds, rows, p["factors"], p["reg"]), MF_SPACE, seed, train
-    )
+    return tune_recommender(dataset, split, "BiasedMF", biased_mf_builder, MF_SPACE, seed, train)

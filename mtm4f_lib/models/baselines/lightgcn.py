@@ -11,6 +11,8 @@ training rating get no embedding (mu + b_u for an unseen movie, as the biased MF
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import torch
 from torch import nn
@@ -78,8 +80,11 @@ LIGHTGCN_SPACE = {"layers": (2, 3), "reg": (0.01, 0.02, 0.05)}
 LIGHTGCN_TRAIN = TrainConfig(max_epochs=200, patience=5, lr=2e-2, batch_size=8192)  # every step propagates over the whole graph: few, large steps
 
 
+def lightgcn_builder(params: dict) -> Callable:
+    """The loop's ``build(dataset, fit_rows)`` for one setting of ``LIGHTGCN_SPACE`` (64-d embeddings)."""
+    return lambda ds, rows: LightGCNRating.from_dataset(ds, rows, 64, params["layers"], params["reg"])
+
+
 def tune_lightgcn(dataset: MultiModalDataset, split: Split, seed: int = 0, train: TrainConfig = LIGHTGCN_TRAIN) -> dict:
     """``LIGHTGCN_SPACE`` searched on the validation slice (``tuning.tune_recommender``)."""
-    return tune_recommender(
-        dataset, split, "LightGCN", lambda p: lambda ds, rows: LightGCNRating.from_dataset(ds, rows, 64, p["layers"], p["reg"]), LIGHTGCN_SPACE, seed, train
-    )
+    return tune_recommender(dataset, split, "LightGCN", lightgcn_builder, LIGHTGCN_SPACE, seed, train)
