@@ -33,15 +33,16 @@ def test_keys_of_the_stored_grids_stay_what_they_were():
     assert replace(spec, model=replace(spec.model, missing="mean")).key != spec.key
 
 
-def test_device_enters_the_key_only_off_the_cpu():
+def test_device_and_refit_enter_the_key_only_off_their_defaults():
     spec = RunSpec("synthetic", MODEL, TRAIN)
     fields = json.loads(json.dumps(runs.asdict(spec)))
-    del fields["train"]["device"], fields["missing"]
+    del fields["train"]["device"], fields["train"]["refit_epochs"], fields["missing"]
     for name in KEYED_ONLY_OFF_DEFAULT:
         del fields["model"][name]
     text = json.dumps({"results_version": runs.RESULTS_VERSION, **fields}, sort_keys=True)
     assert spec.key == runs.hashlib.sha256(text.encode()).hexdigest()[:20]
     assert replace(spec, train=replace(TRAIN, device="cuda")).key not in (spec.key, replace(spec, train=replace(TRAIN, device="cuda:1")).key)
+    assert replace(spec, train=replace(TRAIN, refit_epochs=3)).key not in (spec.key, replace(spec, train=replace(TRAIN, refit_epochs=4)).key)
 
 
 def test_unknown_protocol_is_a_clear_error():
