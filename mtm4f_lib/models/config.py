@@ -36,6 +36,7 @@ KEYED_ONLY_OFF_DEFAULT = {
     "meta": "first",
     "inner_lr": 0.01,
     "inner_steps": 1,
+    "meta_every": 1,
     "recon_weight": 1.0,
     "collaborative_dim": 0,
     "collaborative_reg": 0.05,
@@ -103,7 +104,8 @@ class ModelConfig:
                     reconstruction over ``prior_k`` priors ('kmeans' or 'pca' ``prior_kind``),
                     feature regularisation ``regularise`` ('add', 'mul' or 'none') and Bayesian
                     meta-learning ``meta`` ('first' or 'second' order, or 'none' for joint training)
-                    with ``inner_steps`` SGD steps of rate ``inner_lr``; ``recon_weight`` weighs the
+                    with ``inner_steps`` SGD steps of rate ``inner_lr``, on every ``meta_every``-th
+                    training batch (the others train jointly: a cheaper run); ``recon_weight`` weighs the
                     reconstruction MSE.
     """
 
@@ -137,6 +139,7 @@ class ModelConfig:
     meta: str = "first"
     inner_lr: float = 0.01
     inner_steps: int = 1
+    meta_every: int = 1
     recon_weight: float = 1.0
     collaborative_dim: int = 0
     collaborative_reg: float = 0.05
@@ -179,8 +182,10 @@ class ModelConfig:
             raise MTM4FError("ModelConfig.gat_layers, user_embedding_dim, collaborative_dim and collaborative_reg must be >= 0.")
         if self.gat_layers and self.item_dim % self.gat_heads:
             raise MTM4FError(f"ModelConfig.item_dim ({self.item_dim}) must be divisible by gat_heads ({self.gat_heads}).")
-        if not 0 <= self.modality_dropout < 1 or min(self.prior_k, self.inner_steps) < 1 or self.inner_lr < 0 or self.recon_weight < 0:
-            raise MTM4FError("ModelConfig needs 0 <= modality_dropout < 1, prior_k >= 1, inner_steps >= 1, inner_lr >= 0 and recon_weight >= 0.")
+        if not 0 <= self.modality_dropout < 1 or min(self.prior_k, self.inner_steps, self.meta_every) < 1 or self.inner_lr < 0 or self.recon_weight < 0:
+            raise MTM4FError(
+                "ModelConfig needs 0 <= modality_dropout < 1, prior_k >= 1, inner_steps >= 1, meta_every >= 1, inner_lr >= 0 and recon_weight >= 0."
+            )
         if self.fusion == "concat" and self.missing == "m4":
             raise MTM4FError("ModelConfig.missing 'm4' regularises CentralNet's layers; use fusion 'all' or 'fuse' with it, not 'concat'.")
         if not 0 <= self.dropout < 1:

@@ -70,6 +70,7 @@ class MTM4F(nn.Module):
         if user_dim == 0:
             raise MTM4FError("The model needs a user vector: set user_embedding_dim > 0 or pass user features.")
         self.config = config
+        self._batches = 0  # training batches seen: the meta step takes every ``meta_every``-th
         self.tasks = config.tasks
         self.items = items
         self.test_items = test_items
@@ -299,10 +300,13 @@ class MTM4F(nn.Module):
         an inner step adapts theta: theta' = theta - inner_lr * grad (second order keeps the graph of
         that gradient). Meta-test: the adapted network on the batch's complete rows with their
         reconstructed modalities treated as missing: task loss plus reconstruction MSE against the true
-        features. The loop's one Adam step then updates theta and phi on training + meta-test loss.
+        features. The loop's one Adam step then updates theta and phi on training + meta-test loss. With
+        ``meta_every`` k > 1 only every k-th training batch takes the meta step; the others take the training loss.
         """
         items = self._local(items)
-        step = self.meta_step(users, items, labels) if self.config.missing == "m4" and self.config.meta != "none" else None
+        meta = self.config.missing == "m4" and self.config.meta != "none" and self._batches % self.config.meta_every == 0
+        self._batches += 1
+        step = self.meta_step(users, items, labels) if meta else None
         if step is None:
             return self(users, items, labels)
         train, adapted, complete = step

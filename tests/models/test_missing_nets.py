@@ -96,3 +96,19 @@ def test_one_meta_step_changes_the_main_network_and_the_missing_modality_network
     changed = {n for n, p in model.named_parameters() if not torch.equal(p, before[n])}
     assert any(n.startswith("reconstruct.") for n in changed) and any(n.startswith("regularisers.") for n in changed)
     assert any(n.startswith("fusion.") for n in changed) and any(n.startswith("task_net.") for n in changed)
+
+
+def test_with_meta_every_k_only_every_kth_training_batch_takes_the_meta_step(setting, monkeypatch):
+    split, train_view, test_view, served = setting
+    model = MTM4F.from_dataset(train_view, split.train, replace(M4, meta_every=3), served_items=served)
+    rows = row_data(train_view, split.train[:512], model.tasks)
+    taken = []
+    step = model.meta_step
+    monkeypatch.setattr(model, "meta_step", lambda *args: taken.append(len(taken)) or step(*args))
+    model.train()
+    losses = [float(model.loss(rows.users, rows.items, rows.labels)) for _ in range(7)]
+    assert len(taken) == 3  # batches 1, 4 and 7
+    meta, joint = [losses[i] for i in (0, 3, 6)], [losses[i] for i in (1, 2, 4, 5)]
+    assert min(meta) > 1.5 * max(joint)  # a meta batch adds the meta-test loss to the training loss
+    with pytest.raises(MTM4FError, match="meta_every >= 1"):
+        replace(M4, meta_every=0)
