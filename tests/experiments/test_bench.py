@@ -18,3 +18,18 @@ def test_a_bench_of_some_parts_keeps_the_earlier_numbers_of_the_others(tmp_path,
     monkeypatch.setattr(bench, "scale_out", lambda *args, **kwargs: {"speed_up": 1.9})
     assert bench.bench("paper", outputs_dir=tmp_path, parts=["scale_out"]) == {"scale_out": {"speed_up": 1.9}}
     assert json.loads(metrics.read_text()) == {"one_run": [{"wall_seconds": 39.8}], "scale_out": {"speed_up": 1.9}}
+
+
+def test_the_missing_cost_times_m4_with_the_meta_step_on_every_batch_and_on_every_second(synthetic, monkeypatch):
+    timed = []
+
+    def fake_timed(spec, data_dir, threads, device):
+        timed.append(spec)
+        return {"wall_seconds": 10.0 * len(timed), "seconds_per_epoch": 1.0 * len(timed)}
+
+    monkeypatch.setattr(bench, "prepared_dataset", lambda name, data_dir=None: synthetic)
+    monkeypatch.setattr(bench, "_timed", fake_timed)
+    runs = bench.missing_cost("quick")["runs"]
+    assert list(runs) == ["complete", "m4", "drop", "mean", "m4, meta step every 2nd batch"]
+    assert [(s.model.missing, s.model.meta_every) for s in (timed[1], timed[4])] == [("m4", 1), ("m4", 2)]
+    assert runs["m4"]["epoch_times_complete"] == 2.0 and runs["m4, meta step every 2nd batch"]["times_complete"] == 5.0
