@@ -93,12 +93,16 @@ class ReferenceSpec:
 
     def trained_record(self, data_dir: str | None, store: RunStore) -> dict:
         """Tune, test and store the run (what a grid worker does with a spec); a refit starts from the stored choice of
-        the same spec without it (trained and stored first if the store lacks it)."""
+        the same spec without it (tuned and stored first if the store lacks it)."""
         dataset = load_dataset(self.dataset, data_dir=data_dir)
         split = reference_split(dataset, self.protocol, self.seed, data_dir)
-        if self.refit:
-            plain = replace(self, refit=False)
-            return self.refitted(dataset, split, (store.get(plain) or plain.trained_record(data_dir, store))["result"], store)
+        if not self.refit:
+            return self.tuned(dataset, split, store)
+        plain = replace(self, refit=False)
+        return self.refitted(dataset, split, (store.get(plain) or plain.tuned(dataset, split, store))["result"], store)
+
+    def tuned(self, dataset: MultiModalDataset, split: Split, store: RunStore) -> dict:
+        """The model tuned on the validation slice of ``split`` and tested, stored."""
         if self.model in TORCH_REFERENCES:
             tuned = TORCH_REFERENCES[self.model][0](dataset, split, self.seed)
         else:
