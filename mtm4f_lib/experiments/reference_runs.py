@@ -167,6 +167,10 @@ class TunedSpec:
         return self.base.seed
 
     @property
+    def protocol(self) -> str:
+        return self.base.protocol
+
+    @property
     def label(self) -> str:
         return f"{self.base.label} tuned"
 

@@ -241,7 +241,8 @@ def run_grid(specs, store: RunStore | None = None, data_dir=None, workers: int =
 
     Each finished run is stored at once, so an interrupted grid resumes where it stopped. The settings of a tuned
     spec (``reference_runs.TunedSpec``) are trained as runs of their own beside the others, then (a refitted tuned spec)
-    the chosen setting's refit, then the tuned spec picks among them here. ``predictions`` (True: every spec; or the keys of some specs) names the runs whose test
+    the chosen setting's refit, then the tuned spec picks among them here; an ensemble (``ensemble.EnsembleSpec``) reads its
+    candidates' stored runs last. ``predictions`` (True: every spec; or the keys of some specs) names the runs whose test
     predictions are read: such a run stored without them (stored before runs kept them) is trained again.
     """
     store = store or RunStore()
@@ -251,9 +252,10 @@ def run_grid(specs, store: RunStore | None = None, data_dir=None, workers: int =
     records = {key: record for key, spec in unique.items() if (record := store.get(spec, key in read)) is not None}
     todo = [(spec, key in read) for key, spec in unique.items() if key not in records]
     tuned = [(spec, read_predictions) for spec, read_predictions in todo if hasattr(spec, "settings")]
+    derived = [spec for spec, _ in todo if hasattr(spec, "candidates")]  # an ensemble: from its candidates' stored runs, last
     settings = {s.key: s for spec, _ in tuned for s in spec.settings() if s.key not in unique and store.get(s) is None}
     bar = tqdm(total=len(unique) + len(settings), initial=len(records), desc="runs", unit="run", disable=not progress)
-    jobs = [(s, False) for s in settings.values()] + [job for job in todo if not hasattr(job[0], "settings")]
+    jobs = [(s, False) for s in settings.values()] + [job for job in todo if not hasattr(job[0], "settings") and not hasattr(job[0], "candidates")]
     for record in executors.records(jobs, store, data_dir, workers):
         if record["key"] in unique:
             records[record["key"]] = record
@@ -264,6 +266,9 @@ def run_grid(specs, store: RunStore | None = None, data_dir=None, workers: int =
         bar.update()
     for spec, read_predictions in tuned:  # every setting is stored now: the tuned run only picks the best
         records[spec.key] = executors.stored_or_trained(spec, store, data_dir, read_predictions)
+        bar.update()
+    for spec in derived:
+        records[spec.key] = spec.trained_record(data_dir, store)
         bar.update()
     bar.close()
     return records

@@ -29,6 +29,7 @@ from ..paths import profile_outputs
 from ..plots.tables import bucket_figure, interval_figure
 from ..provenance import provenance
 from ..reporting import save_figure, save_metrics, save_table
+from .ensemble import ENSEMBLE, EnsembleSpec
 from .per_rating import bucket_rmse, paired_rating_test, rated_errors
 from .profiles import get_profile
 from .reference_runs import PROTOCOLS, REFERENCES, TUNED_MODELS, ReferenceSpec, tuned_model
@@ -36,13 +37,14 @@ from .runs import RunStore, prepared_dataset, run_grid
 from .table_missing import complete_spec
 
 MTM4F = "MTM4F"
-MODELS = (*TUNED_MODELS, *REFERENCES)
+MODELS = (*TUNED_MODELS, *REFERENCES, ENSEMBLE)
 
 
 def grid(dataset, profile, protocols=tuple(PROTOCOLS), models=None, refit: bool = False) -> dict:
     """{(model, protocol): [one spec per seed]}: ``models`` (default: the profile's, else all) under each protocol,
     over the profile's reference seeds; under 'folds' over the five folds (seeds 0-4), fold u1 read from the 'full' protocol's runs.
-    ``refit``: every model's chosen setting refitted on every training row (``reference_runs``)."""
+    ``refit``: every model's chosen setting refitted on every training row (``reference_runs``). The ensemble
+    (``ensemble``) averages, per seed, the best of the other models by validation RMSE."""
     models = tuple(models or profile.reference_models or MODELS)
     for model in models:
         check_choice("model", model, MODELS)
@@ -57,8 +59,11 @@ def grid(dataset, profile, protocols=tuple(PROTOCOLS), models=None, refit: bool 
         for model in models:
             if model in TUNED_MODELS:
                 out[(model, kind)] = [tuned_model(spec, model, refit) for spec in paper_model]
-            else:
+            elif model != ENSEMBLE:
                 out[(model, kind)] = [ReferenceSpec(dataset.name, model, seed, run_kind, refit) for seed, run_kind in seeded]
+        if ENSEMBLE in models:
+            candidates = [model for model in models if model != ENSEMBLE]
+            out[(ENSEMBLE, kind)] = [EnsembleSpec(tuple((model, out[(model, kind)][i]) for model in candidates)) for i in range(len(seeded))]
     return out
 
 

@@ -148,3 +148,27 @@ def test_a_refitted_table_has_a_name_of_its_own(tmp_path, monkeypatch):
     assert plain.loc[0, "mean"] != refit.loc[0, "mean"]
     text = (tables / "references_synthetic_refit.md").read_text()
     assert "--models BaselineOnly --refit" in text and "trained again on every training row" in text
+
+
+def test_the_ensemble_averages_the_test_predictions_of_the_models_best_on_validation(synthetic, tmp_path):
+    from mtm4f_lib.errors import MTM4FError
+    from mtm4f_lib.evaluation import rmse
+    from mtm4f_lib.experiments import PROFILES, RunStore, run_grid, table_references
+
+    store = RunStore(tmp_path / "runs")
+    models = ("BaselineOnly", "SVD", "KNNBaseline", "BiasedMF", "Ensemble")
+    specs = table_references.grid(synthetic, PROFILES["quick"], ("full",), models)
+    records = run_grid([spec for seeded in specs.values() for spec in seeded], store, progress=False, predictions=True)
+    ratings = synthetic.ratings["rating"].to_numpy()
+    for ensemble in specs[("Ensemble", "full")]:
+        runs = {name: records[spec.key] for name, spec in ensemble.candidates}
+        members = sorted(runs, key=lambda name: runs[name]["result"]["val_rmse"])[:3]
+        result = records[ensemble.key]["result"]
+        assert result["params"]["members"] == members and result["val_rmse"] is None
+        mean = np.mean([store.predictions(dict(ensemble.candidates)[name]) for name in members], axis=0)
+        assert np.allclose(store.predictions(ensemble), mean)
+        test = ratings[reference_split(synthetic, "full", ensemble.seed).test]
+        assert np.isclose(result["metrics"]["rmse"], rmse(mean, test, synthetic.rating_range))
+        assert result["metrics"]["rmse"] <= np.sqrt(np.mean([runs[name]["result"]["metrics"]["rmse"] ** 2 for name in members])) + 1e-9
+    with pytest.raises(MTM4FError, match="list at least 3 other models"):
+        table_references.grid(synthetic, PROFILES["quick"], ("full",), ("SVD", "BiasedMF", "Ensemble"))
