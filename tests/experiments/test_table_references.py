@@ -165,6 +165,7 @@ def test_the_ensemble_averages_the_test_predictions_of_the_models_best_on_valida
         members = sorted(runs, key=lambda name: runs[name]["result"]["val_rmse"])[:3]
         result = records[ensemble.key]["result"]
         assert result["params"]["members"] == members and result["val_rmse"] is None
+        assert np.isclose(result["candidate seconds"], sum(run["result"]["seconds"] for run in runs.values()))
         mean = np.mean([store.predictions(dict(ensemble.candidates)[name]) for name in members], axis=0)
         assert np.allclose(store.predictions(ensemble), mean)
         test = ratings[reference_split(synthetic, "full", ensemble.seed).test]
