@@ -128,7 +128,7 @@ def check_parameters(profile, protocols=None, models=None, dataset: str = "ml100
 
 def reading(cells: pd.DataFrame, sota: pd.Series | None = None) -> str:
     """The results in words, computed from the numbers: per protocol the best model, MTM4F's rank and its gap
-    to the best reference with the paired test; with ``sota`` (Table 11's means by model) the same against the paper's baselines."""
+    to the best other single model with the paired test, the ensemble against the best single model; with ``sota`` (Table 11's means by model) the same against the paper's baselines."""
     lines = []
     for kind, part in cells.groupby("protocol", sort=False):
         ranked = part.sort_values("mean").reset_index(drop=True)
@@ -136,14 +136,17 @@ def reading(cells: pd.DataFrame, sota: pd.Series | None = None) -> str:
         line = f"{kind}: best {best['model']} at {best['mean']:.4f}"
         if MTM4F in set(ranked["model"]):
             rank = int(ranked.index[ranked["model"] == MTM4F][0]) + 1
-            others = ranked[ranked["model"] != MTM4F]
+            others = ranked[~ranked["model"].isin([MTM4F, ENSEMBLE])]
             line += f"; MTM4F {ranked.loc[rank - 1, 'mean']:.4f}, rank {rank} of {len(ranked)}"
             if len(others):
                 rival, p = others.iloc[0], others.iloc[0]["paired t-test p"]
                 test = "one seed: no paired test" if np.isnan(p) else f"paired t-test over seeds p = {p:.3g}, {'' if p < 0.05 else 'not '}significant at 0.05"
                 if not np.isnan(per_rating := rival.get("per-rating paired t-test p", np.nan)):
                     test += f"; on the same {int(rival['rated pairs']):,} test ratings p = {per_rating:.3g}"
-                line += f"; MTM4F minus the best reference ({rival['model']}) = {rival['MTM4F minus model']:+.4f} ({test})"
+                line += f"; MTM4F minus the best other model ({rival['model']}) = {rival['MTM4F minus model']:+.4f} ({test})"
+        if ENSEMBLE in set(ranked["model"]) and len(singles := ranked[ranked["model"] != ENSEMBLE]):
+            ensemble, single = ranked[ranked["model"] == ENSEMBLE].iloc[0], singles.iloc[0]
+            line += f"; the ensemble {ensemble['mean']:.4f}, {ensemble['mean'] - single['mean']:+.4f} against the best single model ({single['model']})"
         lines.append(line + ".")
     if sota is not None and MTM4F in sota:
         baselines = sota.drop(MTM4F).sort_values()

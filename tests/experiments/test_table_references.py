@@ -173,3 +173,20 @@ def test_the_ensemble_averages_the_test_predictions_of_the_models_best_on_valida
         assert result["metrics"]["rmse"] <= np.sqrt(np.mean([runs[name]["result"]["metrics"]["rmse"] ** 2 for name in members])) + 1e-9
     with pytest.raises(MTM4FError, match="list at least 3 other models"):
         table_references.grid(synthetic, PROFILES["quick"], ("full",), ("SVD", "BiasedMF", "Ensemble"))
+
+
+def test_the_reading_compares_mtm4f_with_the_best_single_model_and_the_ensemble_with_it_too():
+    from mtm4f_lib.experiments.table_references import reading
+
+    cells = pd.DataFrame(
+        [
+            {"model": "MTM4F", "protocol": "full", "mean": 0.92, "MTM4F minus model": np.nan, "paired t-test p": np.nan},
+            {"model": "LightGCN", "protocol": "full", "mean": 0.90, "MTM4F minus model": 0.02, "paired t-test p": 0.01},
+            {"model": "SVD", "protocol": "full", "mean": 0.93, "MTM4F minus model": -0.01, "paired t-test p": 0.2},
+            {"model": "Ensemble", "protocol": "full", "mean": 0.89, "MTM4F minus model": 0.03, "paired t-test p": 0.001},
+        ]
+    )
+    text = reading(cells)
+    assert text.startswith("full: best Ensemble at 0.8900; MTM4F 0.9200, rank 3 of 4")
+    assert "MTM4F minus the best other model (LightGCN) = +0.0200 (paired t-test over seeds p = 0.01, significant at 0.05)" in text
+    assert text.endswith("the ensemble 0.8900, -0.0100 against the best single model (LightGCN).")
