@@ -177,6 +177,7 @@ def build_parser() -> argparse.ArgumentParser:
     from .experiments.bench import PARTS
     from .experiments.reference_runs import PROTOCOLS
     from .experiments.registry import TABLES
+    from .experiments.table_references import MODELS
 
     parser = argparse.ArgumentParser(prog="mtm4f", description="MTM4F reproduction package")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -224,7 +225,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--models",
         nargs="+",
         default=None,
-        help="MTM4F, the hybrids MTM4F+MF and MTM4F+LightGCN, and/or BaselineOnly SVD SVD++ KNNBaseline BiasedMF LightGCN (default: the profile's)",
+        help=f"among {' '.join(MODELS)} (default: the profile's)",
     )
     refs.add_argument(
         "--refit",

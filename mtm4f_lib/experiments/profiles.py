@@ -47,7 +47,7 @@ PROFILES = {
         missing_rates=(90,),
         missing_rows=1,
         protocols=("complete",),
-        reference_models=("MTM4F", "MTM4F+MF", "BaselineOnly", "SVD", "BiasedMF", "Ensemble"),
+        reference_models=("MTM4F", "MTM4F+MF", "BaselineOnly", "SVD", "BiasedMF", "ContentBaseline", "Ensemble"),
     ),  # fmt: skip
     "paper": Profile(
         "paper",

@@ -1,5 +1,6 @@
-"""Collaborative-filtering references on the package's rows: Surprise's models and the biased MF, and models
-tuned over a search space (the hybrid), through the run store.
+"""References on the package's rows: the collaborative-filtering ones (Surprise's models, biased MF, LightGCN), the
+content baseline (``models.baselines.content_baseline``: a linear model of the modalities, fitted on the embedded
+dataset MTM4F's runs read), and models tuned over a search space (the hybrids), through the run store.
 
 A :class:`ReferenceSpec` names a reference model, a seed and the protocol: ``complete`` (the complete
 AMSV rows of the dataset's split: Table 11's rows), ``full`` (the whole split: ML-100K's u1 with
@@ -29,6 +30,7 @@ from ..data.splits import SEEDED_PROTOCOLS, seeded_split
 from ..errors import MTM4FError, check_choice
 from ..evaluation import rmse
 from ..models.baselines import (
+    CONTENT_SPACE,
     LIGHTGCN_SPACE,
     LIGHTGCN_TRAIN,
     MF_SPACE,
@@ -36,21 +38,31 @@ from ..models.baselines import (
     SURPRISE_MODELS,
     TUNING_BUDGET,
     biased_mf_builder,
+    content_predictions,
     lightgcn_builder,
     surprise_predictions,
     tune_biased_mf,
+    tune_content,
     tune_lightgcn,
     tune_surprise,
 )
 from ..models.baselines.tuning import settings
 from ..training import train_and_evaluate
-from .runs import COLD_VALIDATION, RunSpec, RunStore, spec_key, stored_record, train_spec
+from .runs import COLD_EMBEDDINGS, COLD_VALIDATION, RunSpec, RunStore, prepared_dataset, spec_key, stored_record, train_spec
 
 # Each torch reference: its search, the loop's build of one setting, its training config.
 TORCH_REFERENCES = {"BiasedMF": (tune_biased_mf, biased_mf_builder, MF_TRAIN), "LightGCN": (tune_lightgcn, lightgcn_builder, LIGHTGCN_TRAIN)}
-REFERENCES = (*SURPRISE_MODELS, *TORCH_REFERENCES)
+# The reference that reads the movies' modalities (the embedded dataset, as MTM4F's runs read it); the others read ratings only.
+CONTENT_BASELINE = "ContentBaseline"
+COLLABORATIVE_REFERENCES = (*SURPRISE_MODELS, *TORCH_REFERENCES)
+REFERENCES = (*COLLABORATIVE_REFERENCES, CONTENT_BASELINE)
 # Each reference's search space, in its runs' keys: a changed space trains the model again.
-REFERENCE_SPACES = {**{name: model.space for name, model in SURPRISE_MODELS.items()}, "BiasedMF": MF_SPACE, "LightGCN": LIGHTGCN_SPACE}
+REFERENCE_SPACES = {
+    **{name: model.space for name, model in SURPRISE_MODELS.items()},
+    "BiasedMF": MF_SPACE,
+    "LightGCN": LIGHTGCN_SPACE,
+    CONTENT_BASELINE: CONTENT_SPACE,
+}
 PROTOCOLS = {
     "complete": "the complete AMSV rows of the split (Table 11)",
     "full": "every rating of the split",
@@ -85,7 +97,8 @@ class ReferenceSpec:
     def key(self) -> str:
         """Hash of the spec; ``refit`` enters it only when set, so the runs stored before it keep their keys."""
         fields = {name: value for name, value in asdict(self).items() if name != "refit" or value}
-        return spec_key({"reference": fields, "space": REFERENCE_SPACES[self.model], **(COLD_VALIDATION if self.protocol == "cold" else {})})
+        cold = {**COLD_VALIDATION, **(COLD_EMBEDDINGS if self.model == CONTENT_BASELINE else {})} if self.protocol == "cold" else {}
+        return spec_key({"reference": fields, "space": REFERENCE_SPACES[self.model], **cold})
 
     @property
     def label(self) -> str:
@@ -94,7 +107,10 @@ class ReferenceSpec:
     def trained_record(self, data_dir: str | None, store: RunStore) -> dict:
         """Tune, test and store the run (what a grid worker does with a spec); a refit starts from the stored choice of
         the same spec without it (tuned and stored first if the store lacks it)."""
-        dataset = load_dataset(self.dataset, data_dir=data_dir)
+        if self.model == CONTENT_BASELINE:
+            dataset = prepared_dataset(self.dataset, data_dir, "standard", self.protocol, self.seed)
+        else:
+            dataset = load_dataset(self.dataset, data_dir=data_dir)
         split = reference_split(dataset, self.protocol, self.seed, data_dir)
         if not self.refit:
             return self.tuned(dataset, split, store)
@@ -105,6 +121,8 @@ class ReferenceSpec:
         """The model tuned on the validation slice of ``split`` and tested, stored."""
         if self.model in TORCH_REFERENCES:
             tuned = TORCH_REFERENCES[self.model][0](dataset, split, self.seed)
+        elif self.model == CONTENT_BASELINE:
+            tuned = tune_content(dataset, split, self.seed)
         else:
             tuned = tune_surprise(dataset, split, self.model, self.seed)
         if not tuned["trials"]:
@@ -121,6 +139,8 @@ class ReferenceSpec:
             epochs = min(chosen["trials"], key=lambda trial: trial["val_rmse"])["best_epoch"]
             predictions = train_and_evaluate(dataset, split, builder(params), replace(train, seed=self.seed, refit_epochs=epochs)).test_predictions
             extra = {"refit_epochs": epochs}
+        elif self.model == CONTENT_BASELINE:
+            predictions = np.clip(content_predictions(dataset, split.train, [split.test], params)[0], *dataset.rating_range)
         else:
             predictions = np.clip(surprise_predictions(dataset, split.train, [split.test], self.model, params, self.seed)[0], *dataset.rating_range)
         seconds = time.perf_counter() - start

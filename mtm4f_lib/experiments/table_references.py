@@ -1,4 +1,5 @@
-"""MTM4F against the collaborative-filtering references a user already trusts, per protocol (beyond the paper).
+"""MTM4F against the collaborative-filtering references a user already trusts and a linear model of the content
+(``ContentBaseline``), per protocol (beyond the paper).
 
 Protocol ``complete`` reads Table 11's rows (the complete AMSV rows of the split); ``full`` the whole
 split (ML-100K u1: 80,000 / 20,000), where the modalities a movie lacks are masked and the numbers
@@ -32,12 +33,13 @@ from ..reporting import save_figure, save_metrics, save_table
 from .ensemble import ENSEMBLE, EnsembleSpec
 from .per_rating import bucket_rmse, paired_rating_test, rated_errors
 from .profiles import get_profile
-from .reference_runs import PROTOCOLS, REFERENCES, TUNED_MODELS, ReferenceSpec, tuned_model
+from .reference_runs import COLLABORATIVE_REFERENCES, CONTENT_BASELINE, PROTOCOLS, REFERENCES, TUNED_MODELS, ReferenceSpec, tuned_model
 from .runs import RunStore, prepared_dataset, run_grid
 from .table_missing import complete_spec
 
 MTM4F = "MTM4F"
 MODELS = (*TUNED_MODELS, *REFERENCES, ENSEMBLE)
+CONTENT_MODELS = (*TUNED_MODELS, CONTENT_BASELINE)  # the single models that read the movies' modalities
 
 
 def grid(dataset, profile, protocols=tuple(PROTOCOLS), models=None, refit: bool = False) -> dict:
@@ -126,9 +128,25 @@ def check_parameters(profile, protocols=None, models=None, dataset: str = "ml100
     return chosen, names
 
 
+def content_against_collaborative(ranked: pd.DataFrame) -> str:
+    """The best single model that reads the modalities against the best collaborative-only reference (rows sorted by
+    mean): the gap, and whether their 95% confidence intervals separate; empty when either is absent."""
+    content, collaborative = ranked[ranked["model"].isin(CONTENT_MODELS)], ranked[ranked["model"].isin(COLLABORATIVE_REFERENCES)]
+    if not len(content) or not len(collaborative):
+        return ""
+    ours, theirs = content.iloc[0], collaborative.iloc[0]
+    if np.isnan(ours["ci95"]) or np.isnan(theirs["ci95"]):
+        intervals = "one seed: no intervals"
+    else:
+        intervals = f"95% intervals {'separate' if ours['mean'] + ours['ci95'] < theirs['mean'] - theirs['ci95'] else 'overlap'}"
+    return (f"; the best model reading the modalities ({ours['model']}) minus the best collaborative-only one ({theirs['model']}) = "
+            f"{ours['mean'] - theirs['mean']:+.4f} ({intervals})")  # fmt: skip
+
+
 def reading(cells: pd.DataFrame, sota: pd.Series | None = None) -> str:
     """The results in words, computed from the numbers: per protocol the best model, MTM4F's rank and its gap
-    to the best other single model with the paired test, the ensemble against the best single model; with ``sota`` (Table 11's means by model) the same against the paper's baselines."""
+    to the best other single model with the paired test, the ensemble against the best single model, the best model
+    reading the modalities against the best collaborative-only one (``content_against_collaborative``); with ``sota`` (Table 11's means by model) the same against the paper's baselines."""
     lines = []
     for kind, part in cells.groupby("protocol", sort=False):
         ranked = part.sort_values("mean").reset_index(drop=True)
@@ -147,7 +165,7 @@ def reading(cells: pd.DataFrame, sota: pd.Series | None = None) -> str:
         if ENSEMBLE in set(ranked["model"]) and len(singles := ranked[ranked["model"] != ENSEMBLE]):
             ensemble, single = ranked[ranked["model"] == ENSEMBLE].iloc[0], singles.iloc[0]
             line += f"; the ensemble {ensemble['mean']:.4f}, {ensemble['mean'] - single['mean']:+.4f} against the best single model ({single['model']})"
-        lines.append(line + ".")
+        lines.append(line + content_against_collaborative(ranked) + ".")
     if sota is not None and MTM4F in sota:
         baselines = sota.drop(MTM4F).sort_values()
         lines.append(f"Table 11: MTM4F {sota[MTM4F]:.4f}; best paper baseline {baselines.index[0]} {baselines.iloc[0]:.4f} "

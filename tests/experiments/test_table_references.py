@@ -178,15 +178,23 @@ def test_the_ensemble_averages_the_test_predictions_of_the_models_best_on_valida
 def test_the_reading_compares_mtm4f_with_the_best_single_model_and_the_ensemble_with_it_too():
     from mtm4f_lib.experiments.table_references import reading
 
+    row = {"MTM4F minus model": np.nan, "paired t-test p": np.nan}
     cells = pd.DataFrame(
         [
-            {"model": "MTM4F", "protocol": "full", "mean": 0.92, "MTM4F minus model": np.nan, "paired t-test p": np.nan},
-            {"model": "LightGCN", "protocol": "full", "mean": 0.90, "MTM4F minus model": 0.02, "paired t-test p": 0.01},
-            {"model": "SVD", "protocol": "full", "mean": 0.93, "MTM4F minus model": -0.01, "paired t-test p": 0.2},
-            {"model": "Ensemble", "protocol": "full", "mean": 0.89, "MTM4F minus model": 0.03, "paired t-test p": 0.001},
+            {"model": "MTM4F", "protocol": "full", "mean": 0.92, "ci95": 0.004, **row},
+            {"model": "LightGCN", "protocol": "full", "mean": 0.90, "ci95": 0.003, "MTM4F minus model": 0.02, "paired t-test p": 0.01},
+            {"model": "SVD", "protocol": "full", "mean": 0.93, "ci95": 0.003, "MTM4F minus model": -0.01, "paired t-test p": 0.2},
+            {"model": "Ensemble", "protocol": "full", "mean": 0.89, "ci95": 0.002, "MTM4F minus model": 0.03, "paired t-test p": 0.001},
+            {"model": "MTM4F", "protocol": "cold", "mean": 1.04, "ci95": 0.02, **row},
+            {"model": "ContentBaseline", "protocol": "cold", "mean": 1.00, "ci95": 0.01, **row},
+            {"model": "BiasedMF", "protocol": "cold", "mean": 1.06, "ci95": 0.02, **row},
         ]
     )
-    text = reading(cells)
-    assert text.startswith("full: best Ensemble at 0.8900; MTM4F 0.9200, rank 3 of 4")
-    assert "MTM4F minus the best other model (LightGCN) = +0.0200 (paired t-test over seeds p = 0.01, significant at 0.05)" in text
-    assert text.endswith("the ensemble 0.8900, -0.0100 against the best single model (LightGCN).")
+    full, cold = reading(cells).split("\n")
+    assert full.startswith("full: best Ensemble at 0.8900; MTM4F 0.9200, rank 3 of 4")
+    assert "MTM4F minus the best other model (LightGCN) = +0.0200 (paired t-test over seeds p = 0.01, significant at 0.05)" in full
+    assert "the ensemble 0.8900, -0.0100 against the best single model (LightGCN)" in full
+    assert full.endswith("the best model reading the modalities (MTM4F) minus the best collaborative-only one (LightGCN) = +0.0200 (95% intervals overlap).")
+    assert cold.endswith(
+        "the best model reading the modalities (ContentBaseline) minus the best collaborative-only one (BiasedMF) = -0.0600 (95% intervals separate)."
+    )

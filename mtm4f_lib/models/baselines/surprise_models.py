@@ -10,15 +10,13 @@ make (the biases that exist, else the global mean), which is what item cold star
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 
 import numpy as np
 
-from ...data import MultiModalDataset, Split, validation_slice
+from ...data import MultiModalDataset, Split
 from ...errors import check_choice
-from ...evaluation import rmse
-from .tuning import settings
+from .tuning import settings, tune_fitted
 
 
 @dataclass(frozen=True)
@@ -73,19 +71,8 @@ def surprise_predictions(
 
 
 def tune_surprise(dataset: MultiModalDataset, split: Split, name: str, seed: int = 0, val_fraction: float = 0.1) -> dict:
-    """Every setting of the model's space on the validation slice; the best one's test RMSE.
-
-    Returns name, best params, test RMSE and test predictions (clipped to the rating range), validation RMSE, the trials and seconds.
-    """
-    start = time.perf_counter()
-    fit_split, val_rows = validation_slice(split, val_fraction, seed)
-    ratings = dataset.ratings["rating"].to_numpy()
-    trials, best = [], None
-    for params in SURPRISE_MODELS[check_choice("Surprise model", name, SURPRISE_MODELS)].settings():
-        val, test = surprise_predictions(dataset, fit_split.train, [val_rows, split.test], name, params, seed)
-        trials.append({"params": params, "val_rmse": rmse(val, ratings[val_rows], dataset.rating_range)})
-        if best is None or trials[-1]["val_rmse"] < best[0]["val_rmse"]:
-            best = (trials[-1], test)
-    chosen, test = best
-    return {"model": name, "params": chosen["params"], "val_rmse": chosen["val_rmse"], "rmse": rmse(test, ratings[split.test], dataset.rating_range),
-            "predictions": np.clip(test, *dataset.rating_range), "trials": trials, "seconds": time.perf_counter() - start}  # fmt: skip
+    """Every setting of the model's space on the validation slice; the best one's test RMSE (``tuning.tune_fitted``)."""
+    space = SURPRISE_MODELS[check_choice("Surprise model", name, SURPRISE_MODELS)].space
+    return tune_fitted(
+        dataset, split, name, space, lambda train, rows, params: surprise_predictions(dataset, train, rows, name, params, seed), val_fraction, seed
+    )

@@ -8,7 +8,10 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 
-from ...data import MultiModalDataset, Split
+import numpy as np
+
+from ...data import MultiModalDataset, Split, validation_slice
+from ...evaluation import rmse
 from ...training import TrainConfig, train_and_evaluate
 
 TUNING_BUDGET = 6  # settings tried per model on the validation slice
@@ -17,6 +20,24 @@ TUNING_BUDGET = 6  # settings tried per model on the validation slice
 def settings(space: dict) -> list[dict]:
     """Every combination of a search space ``{parameter: values}``, in order."""
     return [dict(zip(space, values)) for values in itertools.product(*space.values())]
+
+
+def tune_fitted(dataset: MultiModalDataset, split: Split, name: str, space: dict, predict: Callable, val_fraction: float = 0.1, seed: int = 0) -> dict:
+    """Every setting of ``space`` fitted outside the loop by ``predict(fit_rows, [rows, ...], params)`` (estimates per
+    array of rows) on the training rows minus the seeded validation slice; the setting with the lowest validation RMSE,
+    its test RMSE and test predictions (clipped to the rating range), the trials and seconds."""
+    start = time.perf_counter()
+    fit_split, val_rows = validation_slice(split, val_fraction, seed)
+    ratings = dataset.ratings["rating"].to_numpy()
+    trials, best = [], None
+    for params in settings(space):
+        val, test = predict(fit_split.train, [val_rows, split.test], params)
+        trials.append({"params": params, "val_rmse": rmse(val, ratings[val_rows], dataset.rating_range)})
+        if best is None or trials[-1]["val_rmse"] < best[0]["val_rmse"]:
+            best = (trials[-1], test)
+    chosen, test = best
+    return {"model": name, "params": chosen["params"], "val_rmse": chosen["val_rmse"], "rmse": rmse(test, ratings[split.test], dataset.rating_range),
+            "predictions": np.clip(test, *dataset.rating_range), "trials": trials, "seconds": time.perf_counter() - start}  # fmt: skip
 
 
 def tune_recommender(dataset: MultiModalDataset, split: Split, name: str, build: Callable, space: dict, seed: int, train: TrainConfig) -> dict:
