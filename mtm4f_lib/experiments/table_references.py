@@ -128,6 +128,11 @@ def check_parameters(profile, protocols=None, models=None, dataset: str = "ml100
     return chosen, names
 
 
+def p_value(p: float) -> str:
+    """'p = 0.0123', or 'p < 1e-16' below what a double tells apart from 0."""
+    return "p < 1e-16" if p < 1e-16 else f"p = {p:.3g}"
+
+
 def content_against_collaborative(ranked: pd.DataFrame) -> str:
     """The best single model that reads the modalities against the best collaborative-only reference (rows sorted by
     mean): the gap, and whether their 95% confidence intervals separate; empty when either is absent."""
@@ -158,9 +163,9 @@ def reading(cells: pd.DataFrame, sota: pd.Series | None = None) -> str:
             line += f"; MTM4F {ranked.loc[rank - 1, 'mean']:.4f}, rank {rank} of {len(ranked)}"
             if len(others):
                 rival, p = others.iloc[0], others.iloc[0]["paired t-test p"]
-                test = "one seed: no paired test" if np.isnan(p) else f"paired t-test over seeds p = {p:.3g}, {'' if p < 0.05 else 'not '}significant at 0.05"
+                test = "one seed: no paired test" if np.isnan(p) else f"paired t-test over seeds {p_value(p)}, {'' if p < 0.05 else 'not '}significant at 0.05"
                 if not np.isnan(per_rating := rival.get("per-rating paired t-test p", np.nan)):
-                    test += f"; on the same {int(rival['rated pairs']):,} test ratings p = {per_rating:.3g}"
+                    test += f"; on the same {int(rival['rated pairs']):,} test ratings {p_value(per_rating)}"
                 line += f"; MTM4F minus the best other model ({rival['model']}) = {rival['MTM4F minus model']:+.4f} ({test})"
         if ENSEMBLE in set(ranked["model"]) and len(singles := ranked[ranked["model"] != ENSEMBLE]):
             ensemble, single = ranked[ranked["model"] == ENSEMBLE].iloc[0], singles.iloc[0]
