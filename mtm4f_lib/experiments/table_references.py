@@ -6,7 +6,8 @@ split (ML-100K u1: 80,000 / 20,000), where the modalities a movie lacks are mask
 compare with the collaborative-filtering literature. MTM4F is the paper's model tuned over
 ``MTM4F_SPACE`` (the paper's setting, the run of Table 3's / 4's SP AMSV cell on the complete rows, is
 one of its six); MTM4F+MF and MTM4F+LightGCN are the hybrids (the paper's model plus a biased-MF or a LightGCN
-id term, ``ModelConfig.collaborative_dim``, tuned over ``TUNED_MODELS``' spaces); under item cold start they run
+id term, ``ModelConfig.collaborative_dim``, tuned over ``TUNED_MODELS``' spaces), MTM4F+CB the paper's model learning
+the residual of the content baseline (``ModelConfig.rating_baseline``); under item cold start they run
 without the item graph and with a narrower item network (``reference_runs.COLD_MODEL``); every model, these and each
 reference, is tuned over the same budget of settings on the validation slice (``models.baselines``). Per model and protocol: mean, std, n and the 95%
 confidence interval over seeds, a paired t-test against MTM4F over seeds (seed s of each), and a paired

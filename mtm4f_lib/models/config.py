@@ -25,6 +25,7 @@ PRIOR_KINDS = ("kmeans", "pca")
 REGULARISATIONS = ("none", "add", "mul")
 META_ORDERS = ("none", "first", "second")
 COLLABORATIVE_TERMS = ("mf", "lightgcn")
+RATING_BASELINES = ("none", "content")
 # Fields added after the grids of Tables 1-4 were run, with the value those runs had: a run key leaves
 # a field out while it holds that value, so the keys of every stored run stay what they were.
 KEYED_ONLY_OFF_DEFAULT = {
@@ -42,6 +43,7 @@ KEYED_ONLY_OFF_DEFAULT = {
     "collaborative_reg": 0.05,
     "collaborative": "mf",
     "collaborative_layers": 2,
+    "rating_baseline": "none",
 }
 
 
@@ -93,6 +95,10 @@ class ModelConfig:
                     propagates the id embeddings over the training ratings' user-movie graph first
                     (``collaborative_layers`` LightGCN layers, ``models.baselines.lightgcn``) and
                     penalises the squares of the embeddings before propagation.
+    rating_baseline 'none' (the paper's); 'content' (beyond the paper): the rating output is the content
+                    baseline's estimate mu + b_u + b_i (``models.baselines.content_baseline``, fitted on the
+                    training rows with ``CONTENT_OFFSET``; a movie unseen in training gets the bias its
+                    modalities predict) plus the network's output, which then learns the residual.
     dropout         dropout rate of every dense block and of the GAT attention.
     missing         how a modality missing from a movie reaches the model: 'mask' (zero vector and a
                     presence mask: CentralNet leaves the branch out of the sum); a fill of the missing
@@ -145,6 +151,7 @@ class ModelConfig:
     collaborative_reg: float = 0.05
     collaborative: str = "mf"
     collaborative_layers: int = 2
+    rating_baseline: str = "none"
 
     def __post_init__(self):
         set_ = lambda name, value: object.__setattr__(self, name, value)  # noqa: E731 (frozen dataclass)
@@ -172,6 +179,7 @@ class ModelConfig:
             ("regularise", REGULARISATIONS),
             ("meta", META_ORDERS),
             ("collaborative", COLLABORATIVE_TERMS),
+            ("rating_baseline", RATING_BASELINES),
         ):
             check_choice(f"ModelConfig.{field}", getattr(self, field), options)
         for field in ("fusion_hidden", "trunk_hidden", "private_hidden"):
@@ -190,6 +198,8 @@ class ModelConfig:
             raise MTM4FError("ModelConfig.missing 'm4' regularises CentralNet's layers; use fusion 'all' or 'fuse' with it, not 'concat'.")
         if not 0 <= self.dropout < 1:
             raise MTM4FError(f"ModelConfig.dropout must lie in [0, 1), got {self.dropout}.")
+        if self.rating_baseline != "none" and self.rating_output != "linear":
+            raise MTM4FError("ModelConfig.rating_baseline adds a rating estimate to the rating output: use rating_output 'linear' with it.")
 
     def user_dim(self, user_feature_dim: int = 0) -> int:
         """Width of the user vector: learnt embedding, provided features (``user_feature_dim`` wide) and the liked-item mean."""

@@ -27,6 +27,7 @@ from torch_geometric.utils import subgraph
 from ..data import MultiModalDataset
 from ..errors import MTM4FError
 from .baselines.biased_mf import BiasedMF
+from .baselines.content_baseline import CONTENT_OFFSET, fit_content_baseline
 from .baselines.lightgcn import LightGCNRating, rating_graph
 from .centralnet import CENTRAL, CentralNet
 from .config import ModelConfig
@@ -60,10 +61,13 @@ class MTM4F(nn.Module):
         test_items: ItemInputs | None = None,
         priors: dict[str, torch.Tensor] | None = None,
         training_pairs: tuple[np.ndarray, np.ndarray] | None = None,
+        baseline: tuple[torch.Tensor, torch.Tensor] | None = None,
     ):
         super().__init__()
         if (user_features is None) != (config.user_features is None):
             raise MTM4FError("Pass a user-feature matrix exactly when ModelConfig.user_features names one.")
+        if (baseline is None) != (config.rating_baseline == "none"):
+            raise MTM4FError("Pass the baseline's (user, item) estimate parts exactly when ModelConfig.rating_baseline is not 'none'.")
         if (liked is None) != (config.user_history == "none"):
             raise MTM4FError("Pass the liked-item matrix exactly when ModelConfig.user_history is 'liked'.")
         user_dim = config.user_dim(0 if user_features is None else user_features.shape[1])
@@ -89,6 +93,8 @@ class MTM4F(nn.Module):
         self.user_embedding = nn.Embedding(n_users, config.user_embedding_dim) if config.user_embedding_dim else None
         self.register_buffer("user_features", user_features, persistent=False)
         self.register_buffer("liked", liked, persistent=False)
+        self.register_buffer("baseline_user", None if baseline is None else baseline[0], persistent=False)
+        self.register_buffer("baseline_item", None if baseline is None else baseline[1], persistent=False)
         self.task_net = multitask_net(
             config.multitask, user_dim + config.item_dim, task_output_dims(config.tasks, n_genres), config.trunk_hidden, config.private_hidden, config.dropout
         )
@@ -102,7 +108,7 @@ class MTM4F(nn.Module):
         scale = RatingScale(*rating_range, config.rating_output)
         self.objective = TaskObjective(dict(zip(config.tasks, config.task_weights)), scale, config.task_losses)
         with torch.no_grad():
-            self.task_net.heads["rating"].bias.fill_(scale.raw_for(rating_mean))
+            self.task_net.heads["rating"].bias.fill_(scale.raw_for(rating_mean) if baseline is None else 0.0)  # the baseline holds the mean
 
     @classmethod
     def from_dataset(
@@ -151,6 +157,7 @@ class MTM4F(nn.Module):
             None if test_dataset is None else item_inputs(test_dataset, config.modalities, train_rows, reference=dataset).take(served),
             _priors(config, items, train_items, served) if config.missing == "m4" else None,
             (dataset.ratings["user"].to_numpy()[train_rows], np.searchsorted(served.numpy(), dataset.ratings["item"].to_numpy()[train_rows])),
+            _baseline(config, dataset, train_rows, served),
         )
         return model
 
@@ -264,6 +271,8 @@ class MTM4F(nn.Module):
             term, squares = self.collaborative.terms(users, items)
             raw["rating"] = raw["rating"] + term
             self._id_penalty = self.config.collaborative_reg * squares.mean()
+        if self.baseline_user is not None:  # the content baseline's estimate: the network learns the residual
+            raw["rating"] = raw["rating"] + self.baseline_user[users] + self.baseline_item[items]
         return names, {t: y.reshape(-1, *y.shape[2:]) for t, y in raw.items()}
 
     def forward(self, users: torch.Tensor, items: torch.Tensor, labels: dict[str, torch.Tensor], simulate: bool = False) -> torch.Tensor:
@@ -356,6 +365,14 @@ def _collaborative_term(config: ModelConfig, n_users: int, n_items: int, rating_
         raise MTM4FError("The hybrid's LightGCN term propagates over the training ratings: build the model with MTM4F.from_dataset, or pass training_pairs.")
     graph = rating_graph(*pairs, n_users)
     return LightGCNRating(n_users, n_items, graph, config.collaborative_dim, config.collaborative_layers, config.collaborative_reg, 0.0, rating_range)
+
+
+def _baseline(config: ModelConfig, dataset: MultiModalDataset, train_rows: np.ndarray, served: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor] | None:
+    """The content baseline's estimate parts (mu + b_u per user, b_i per served movie) fitted on ``train_rows``, or None."""
+    if config.rating_baseline == "none":
+        return None
+    mu, user_bias, item_bias = fit_content_baseline(dataset, train_rows, CONTENT_OFFSET, config.modalities)
+    return torch.as_tensor(mu + user_bias, dtype=torch.float32), torch.as_tensor(item_bias[served.numpy()], dtype=torch.float32)
 
 
 def _priors(config: ModelConfig, items: ItemInputs, train_items: np.ndarray, served: torch.Tensor) -> dict[str, torch.Tensor]:

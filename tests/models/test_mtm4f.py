@@ -101,6 +101,26 @@ def test_the_hybrid_adds_an_id_term_for_the_training_ratings_users_and_movies_on
         assert model.collaborative.edge_index.shape == (2, 2 * (len(rows) // 2))
 
 
+def test_the_content_baseline_option_adds_the_baseline_estimate_to_the_rating_output(synthetic, rows):
+    """Movies unseen in training get the bias their modalities predict; the network's rating head starts at 0 around it."""
+    from mtm4f_lib.models.baselines.content_baseline import CONTENT_OFFSET, fit_content_baseline
+
+    served = np.unique(synthetic.ratings["item"].to_numpy())
+    train = rows[: len(rows) // 2]
+    config = ModelConfig(**SMALL, rating_baseline="content")
+    model = MTM4F.from_dataset(synthetic, train, config, served_items=served).eval()
+    mu, user_bias, item_bias = fit_content_baseline(synthetic, train, CONTENT_OFFSET, config.modalities)
+    assert torch.allclose(model.baseline_user, torch.as_tensor(mu + user_bias, dtype=torch.float32))
+    assert torch.allclose(model.baseline_item, torch.as_tensor(item_bias[served], dtype=torch.float32))
+    users, items = torch.tensor([0, 1, 2]), torch.tensor([0, 3, 5])
+    plain = MTM4F.from_dataset(synthetic, train, ModelConfig(**SMALL), served_items=served).eval()
+    plain.load_state_dict(model.state_dict())  # the same network: the outputs differ by the baseline alone
+    difference = model.predict(users, items)["rating"] - plain.predict(users, items)["rating"]
+    assert torch.allclose(difference, model.baseline_user[users] + model.baseline_item[items], atol=1e-5)
+    with pytest.raises(MTM4FError, match="rating_output 'linear'"):
+        ModelConfig(**SMALL, rating_baseline="content", rating_output="sigmoid")
+
+
 def test_unencoded_modality_raises(synthetic, rows):
     raw_meta = Modality("meta", synthetic.modalities["meta"].available, "raw text")
     dataset = replace(synthetic, modalities={**synthetic.modalities, "meta": raw_meta})
