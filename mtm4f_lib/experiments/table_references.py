@@ -136,7 +136,8 @@ def p_value(p: float) -> str:
 
 def content_against_collaborative(ranked: pd.DataFrame) -> str:
     """The best single model that reads the modalities against the best collaborative-only reference (rows sorted by
-    mean): the gap, and whether their 95% confidence intervals separate; empty when either is absent."""
+    mean): the gap, whether their 95% confidence intervals separate, and which other models reading the modalities have an
+    interval wholly below the reference's; empty when either is absent."""
     content, collaborative = ranked[ranked["model"].isin(CONTENT_MODELS)], ranked[ranked["model"].isin(COLLABORATIVE_REFERENCES)]
     if not len(content) or not len(collaborative):
         return ""
@@ -144,7 +145,10 @@ def content_against_collaborative(ranked: pd.DataFrame) -> str:
     if np.isnan(ours["ci95"]) or np.isnan(theirs["ci95"]):
         intervals = "one seed: no intervals"
     else:
-        intervals = f"95% intervals {'separate' if ours['mean'] + ours['ci95'] < theirs['mean'] - theirs['ci95'] else 'overlap'}"
+        below = content[content["mean"] + content["ci95"] < theirs["mean"] - theirs["ci95"]]["model"].tolist()
+        intervals = f"95% intervals {'separate' if ours['model'] in below else 'overlap'}"
+        if below and ours["model"] not in below:
+            intervals += f"; wholly below {theirs['model']}'s: {', '.join(below)}"
     return (f"; the best model reading the modalities ({ours['model']}) minus the best collaborative-only one ({theirs['model']}) = "
             f"{ours['mean'] - theirs['mean']:+.4f} ({intervals})")  # fmt: skip
 
