@@ -23,14 +23,14 @@ from .table_references import specs as reference_specs
 REFERENCES_NOTEBOOK = "06_sota"
 
 
-def planned_grids(profile, notebooks: list[str], dataset: str, data_dir=None):
+def planned_grids(profile, notebooks: list[str], dataset: str, data_dir=None, store: RunStore | None = None):
     """(name, specs, whether their test predictions are read, the stem of its metrics file) for each grid that
-    ``notebooks`` show for ``dataset``."""
+    ``notebooks`` show for ``dataset`` (the references' as far as ``store`` names them: ``table_references.specs``)."""
     for table in TABLES.values():
         if table.notebook in notebooks and dataset in table.datasets:
             yield f"Table {table.number}", table.specs(profile, dataset, data_dir), False, f"table{table.number}_{dataset}"
     if REFERENCES_NOTEBOOK in notebooks and dataset in TABLES[11].datasets:
-        yield "references", reference_specs(dataset, profile, data_dir), True, f"references_{dataset}"
+        yield "references", reference_specs(dataset, profile, data_dir, store), True, f"references_{dataset}"
 
 
 def committed_seconds(profile, stem: str, outputs_dir=None) -> dict[str, float]:
@@ -39,12 +39,12 @@ def committed_seconds(profile, stem: str, outputs_dir=None) -> dict[str, float]:
     return {run["key"]: run["seconds"] for run in json.loads(path.read_text())["runs"]} if path.is_file() else {}
 
 
-def planned_runs(profile, notebooks: list[str], datasets, data_dir=None) -> tuple[list, list]:
+def planned_runs(profile, notebooks: list[str], datasets, data_dir=None, store: RunStore | None = None) -> tuple[list, list]:
     """Every run of the tables 1-11 that ``notebooks`` show for ``datasets``, and every run of their references
     tables (which read each run's test predictions), each once."""
     tables, references = {}, {}
     for dataset in datasets:
-        for _, specs, predictions, _ in planned_grids(profile, notebooks, dataset, data_dir):
+        for _, specs, predictions, _ in planned_grids(profile, notebooks, dataset, data_dir, store):
             (references if predictions else tables).update((spec.key, spec) for spec in specs)
     return list(tables.values()), [spec for key, spec in references.items() if key not in tables]
 
@@ -54,10 +54,11 @@ def plan_summary(profile, notebooks: list[str], datasets, data_dir=None, store: 
     with the first), how many are stored, how many its committed metrics file holds (what ``mtm4f tables
     --keep-committed`` keeps where its check passes), how many are left to train here, and the run hours left at the
     mean run time of the grid's stored and committed runs (the committed ones as timed on the machine that committed
-    them; NaN where there are neither; divide by the workers for the wall time)."""
+    them; NaN where there are neither; divide by the workers for the wall time). Where the profile tunes the references on
+    one seed, the other seeds' runs are counted once that seed's choices are stored."""
     store, seen, rows = store or RunStore(), set(), []
     for dataset in datasets:
-        for name, specs, predictions, stem in planned_grids(profile, notebooks, dataset, data_dir):
+        for name, specs, predictions, stem in planned_grids(profile, notebooks, dataset, data_dir, store):
             fresh = list({spec.key: spec for spec in specs if spec.key not in seen}.values())
             seen.update(spec.key for spec in fresh)
             stored = {spec.key: record["result"]["seconds"] for spec in fresh if (record := store.get(spec, predictions)) is not None}
@@ -72,7 +73,10 @@ def plan_summary(profile, notebooks: list[str], datasets, data_dir=None, store: 
 def run_planned(profile, notebooks: list[str], datasets, data_dir=None, workers: int = 1, store: RunStore | None = None) -> dict:
     """Train what the store lacks of the plan; a summary: runs planned, found stored, and the seconds of the planned runs."""
     store = store or RunStore()
-    tables, references = planned_runs(profile, notebooks, datasets, data_dir)
+    tables, references = planned_runs(profile, notebooks, datasets, data_dir, store)
     stored = sum(store.get(spec) is not None for spec in tables) + sum(store.get(spec, with_predictions=True) is not None for spec in references)
     records = run_grid(tables + references, store, data_dir, workers, predictions={spec.key for spec in references})
-    return {"planned": len(tables) + len(references), "stored before": stored, "run seconds": round(sum(r["result"]["seconds"] for r in records.values()), 1)}
+    # the runs of seeds that train the setting a tuning seed chose, named now that the choices are stored
+    _, chosen = planned_runs(profile, notebooks, datasets, data_dir, store)
+    records.update(run_grid([spec for spec in chosen if spec.key not in records], store, data_dir, workers, predictions=True))
+    return {"planned": len(tables) + len(chosen), "stored before": stored, "run seconds": round(sum(r["result"]["seconds"] for r in records.values()), 1)}

@@ -32,6 +32,7 @@ class Profile:
     protocols: tuple[str, ...] = ("complete", "full", "cold")  # notebook 06: the protocols of the references table
     reference_models: tuple[str, ...] | None = None  # notebook 06: the models of the references table (None: all)
     reference_seeds: tuple[int, ...] | None = None  # notebook 06: the seeds of the references table (None: ``seeds``)
+    reference_tuning_seed: int | None = None  # notebook 06: the seed whose validation slice chooses each model's setting (None: every seed)
 
     def train_config(self, seed: int) -> TrainConfig:
         return TrainConfig(seed=seed, max_epochs=self.max_epochs, patience=self.patience, device=self.device)
@@ -59,6 +60,7 @@ PROFILES = {
         missing_methods=("m4", "drop", "mask", "mean", "moddrop", "regressor", "propagate", "m4_nometa", "m4_noreg"),
         protocols=("complete", "full", "cold", "folds"),
         reference_seeds=(0, 1, 2, 3, 4),
+        reference_tuning_seed=0,
     ),  # fmt: skip
 }
 

@@ -81,13 +81,15 @@ def reference_split(dataset: MultiModalDataset, protocol: str, seed: int, data_d
 
 @dataclass(frozen=True)
 class ReferenceSpec:
-    """One reference run: ``model`` of ``REFERENCES`` tuned and tested under ``protocol`` on ``dataset`` with ``seed``."""
+    """One reference run: ``model`` of ``REFERENCES`` tuned and tested under ``protocol`` on ``dataset`` with ``seed``,
+    over ``space`` (sorted (parameter, values) pairs; empty: the model's whole space, ``REFERENCE_SPACES``)."""
 
     dataset: str
     model: str
     seed: int = 0
     protocol: str = "complete"
     refit: bool = False
+    space: tuple = ()
 
     def __post_init__(self):
         check_choice("reference model", self.model, REFERENCES)
@@ -95,10 +97,15 @@ class ReferenceSpec:
 
     @property
     def key(self) -> str:
-        """Hash of the spec; ``refit`` enters it only when set, so the runs stored before it keep their keys."""
-        fields = {name: value for name, value in asdict(self).items() if name != "refit" or value}
+        """Hash of the spec and the space it searches; ``refit`` enters it only when set, so the runs stored before it keep their keys."""
+        fields = {name: value for name, value in asdict(self).items() if name != "space" and (name != "refit" or value)}
         cold = {**COLD_VALIDATION, **(COLD_EMBEDDINGS if self.model == CONTENT_BASELINE else {})} if self.protocol == "cold" else {}
-        return spec_key({"reference": fields, "space": REFERENCE_SPACES[self.model], **cold})
+        return spec_key({"reference": fields, "space": self.search_space, **cold})
+
+    @property
+    def search_space(self) -> dict:
+        """{parameter: values} the run searches."""
+        return dict(self.space) or REFERENCE_SPACES[self.model]
 
     @property
     def label(self) -> str:
@@ -120,11 +127,11 @@ class ReferenceSpec:
     def tuned(self, dataset: MultiModalDataset, split: Split, store: RunStore) -> dict:
         """The model tuned on the validation slice of ``split`` and tested, stored."""
         if self.model in TORCH_REFERENCES:
-            tuned = TORCH_REFERENCES[self.model][0](dataset, split, self.seed)
+            tuned = TORCH_REFERENCES[self.model][0](dataset, split, self.seed, space=self.search_space)
         elif self.model == CONTENT_BASELINE:
-            tuned = tune_content(dataset, split, self.seed)
+            tuned = tune_content(dataset, split, self.seed, space=self.search_space)
         else:
-            tuned = tune_surprise(dataset, split, self.model, self.seed)
+            tuned = tune_surprise(dataset, split, self.model, self.seed, space=self.search_space)
         if not tuned["trials"]:
             raise MTM4FError(f"Reference {self.model} tried no setting.")
         result = {"metrics": {"rmse": tuned["rmse"]}, "val_rmse": tuned["val_rmse"], "params": tuned["params"], "trials": tuned["trials"],
@@ -237,8 +244,15 @@ def tuned(base: RunSpec, space: dict, refit: bool = False) -> TunedSpec:
     return TunedSpec(base, tuple(sorted((name, tuple(values)) for name, values in space.items())), refit)
 
 
-def tuned_model(base: RunSpec, model: str, refit: bool = False) -> TunedSpec:
-    """``model`` of ``TUNED_MODELS`` on ``base``'s rows, tuned over its space (under 'cold' on ``COLD_MODEL``, over ``COLD_SPACES``)."""
-    if base.protocol != "cold":
-        return tuned(base, TUNED_MODELS[model], refit)
-    return tuned(replace(base, model=replace(base.model, **COLD_MODEL)), COLD_SPACES.get(model, TUNED_MODELS[model]), refit)
+def tuned_model(base: RunSpec, model: str, refit: bool = False, chosen: dict | None = None) -> TunedSpec:
+    """``model`` of ``TUNED_MODELS`` on ``base``'s rows, tuned over its space (under 'cold' on ``COLD_MODEL``, over
+    ``COLD_SPACES``), or over the one setting ``chosen`` (a choice made on another seed's validation slice)."""
+    space = COLD_SPACES.get(model, TUNED_MODELS[model]) if base.protocol == "cold" else TUNED_MODELS[model]
+    if chosen is not None:
+        space = one_setting(chosen)
+    return tuned(replace(base, model=replace(base.model, **COLD_MODEL)) if base.protocol == "cold" else base, space, refit)
+
+
+def one_setting(params: dict) -> dict:
+    """The search space of the one setting ``params``."""
+    return {name: (value,) for name, value in params.items()}

@@ -19,6 +19,7 @@ bucket) with its figure, and the metrics with every run.
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 
 import numpy as np
@@ -27,6 +28,7 @@ from scipy import stats
 
 from ..data.splits import FOLDS
 from ..errors import MTM4FError, check_choice
+from ..models.baselines import TUNING_BUDGET
 from ..paths import profile_outputs
 from ..plots.tables import bucket_figure, interval_figure
 from ..provenance import provenance
@@ -34,7 +36,7 @@ from ..reporting import save_figure, save_metrics, save_table
 from .ensemble import ENSEMBLE, EnsembleSpec
 from .per_rating import bucket_rmse, paired_rating_test, rated_errors
 from .profiles import get_profile
-from .reference_runs import COLLABORATIVE_REFERENCES, CONTENT_BASELINE, PROTOCOLS, REFERENCES, TUNED_MODELS, ReferenceSpec, tuned_model
+from .reference_runs import COLLABORATIVE_REFERENCES, CONTENT_BASELINE, PROTOCOLS, REFERENCES, TUNED_MODELS, ReferenceSpec, one_setting, tuned_model
 from .runs import RunStore, prepared_dataset, run_grid
 from .table_missing import complete_spec
 
@@ -43,38 +45,81 @@ MODELS = (*TUNED_MODELS, *REFERENCES, ENSEMBLE)
 CONTENT_MODELS = (*TUNED_MODELS, CONTENT_BASELINE)  # the single models that read the movies' modalities
 
 
-def grid(dataset, profile, protocols=tuple(PROTOCOLS), models=None, refit: bool = False) -> dict:
+def grid(dataset, profile, protocols=tuple(PROTOCOLS), models=None, refit: bool = False, choices: dict | None = None, seeds=None) -> dict:
     """{(model, protocol): [one spec per seed]}: ``models`` (default: the profile's, else all) under each protocol,
-    over the profile's reference seeds; under 'folds' over the five folds (seeds 0-4), fold u1 read from the 'full' protocol's runs.
-    ``refit``: every model's chosen setting refitted on every training row (``reference_runs``). The ensemble
-    (``ensemble``) averages, per seed, the best of the other models by validation RMSE."""
-    models = tuple(models or profile.reference_models or MODELS)
-    for model in models:
-        check_choice("model", model, MODELS)
-    out = {}
+    over the profile's reference seeds (or ``seeds``); under 'folds' over the five folds (seeds 0-4), fold u1 read from the
+    'full' protocol's runs. ``refit``: every model's chosen setting refitted on every training row (``reference_runs``).
+    ``choices`` ({(model, protocol): settings}, ``tuning_choices``): a seed other than the profile's tuning seed runs that
+    setting alone; a cell without a choice is left out. The ensemble (``ensemble``) averages, per seed, the best of
+    the other models by validation RMSE."""
+    models, out = profile_models(profile, models), {}
     for kind in protocols:
         check_choice("protocol", kind, PROTOCOLS)
         if kind == "folds" and dataset.name != "ml100k":
             raise MTM4FError(f"The protocol 'folds' reads ML-100K's official folds; dataset {dataset.name!r} has none. Use the protocols complete, full, cold.")
-        seeds = range(len(FOLDS)) if kind == "folds" else profile.reference_seeds or profile.seeds
-        seeded = [(seed, "full" if (kind, seed) == ("folds", 0) else kind) for seed in seeds]
-        paper_model = [replace(complete_spec(dataset, seed, profile), protocol=run_kind) for seed, run_kind in seeded]
-        for model in models:
-            if model in TUNED_MODELS:
-                out[(model, kind)] = [tuned_model(spec, model, refit) for spec in paper_model]
-            elif model != ENSEMBLE:
-                out[(model, kind)] = [ReferenceSpec(dataset.name, model, seed, run_kind, refit) for seed, run_kind in seeded]
-        if ENSEMBLE in models:
-            candidates = [model for model in models if model != ENSEMBLE]
-            out[(ENSEMBLE, kind)] = [EnsembleSpec(tuple((model, out[(model, kind)][i]) for model in candidates)) for i in range(len(seeded))]
+        seeded = [(seed, "full" if (kind, seed) == ("folds", 0) else kind) for seed in (protocol_seeds(profile, kind) if seeds is None else seeds)]
+        singles = [model for model in models if model != ENSEMBLE]
+        for model in singles:
+            chosen = [None if choices is None or seed == profile.reference_tuning_seed else choices.get((model, kind)) for seed, _ in seeded]
+            out[(model, kind)] = [
+                model_spec(dataset, profile, model, seed, run_kind, refit, setting)
+                for (seed, run_kind), setting in zip(seeded, chosen)
+                if choices is None or seed == profile.reference_tuning_seed or setting is not None
+            ]
+        if ENSEMBLE in models and all(len(out[(model, kind)]) == len(seeded) for model in singles):
+            out[(ENSEMBLE, kind)] = [EnsembleSpec(tuple((model, out[(model, kind)][i]) for model in singles)) for i in range(len(seeded))]
     return out
 
 
-def specs(dataset: str, profile="quick", data_dir=None) -> list:
-    """Every run notebook 06's references table needs under ``profile`` (its protocols and models)."""
-    profile = get_profile(profile)
-    specs_by_cell = grid(prepared_dataset(dataset, data_dir), profile, profile_protocols(profile, dataset))
-    return [spec for seeded in specs_by_cell.values() for spec in seeded]
+def protocol_seeds(profile, kind: str) -> list[int]:
+    """The seeds of a protocol: the five folds under 'folds', else the profile's reference seeds."""
+    return list(range(len(FOLDS)) if kind == "folds" else profile.reference_seeds or profile.seeds)
+
+
+def model_spec(dataset, profile, model: str, seed: int, run_kind: str, refit: bool, chosen: dict | None = None):
+    """The run of one model, seed and protocol; ``chosen``: the one setting it runs (else it searches its whole space)."""
+    if model in TUNED_MODELS:
+        return tuned_model(replace(complete_spec(dataset, seed, profile), protocol=run_kind), model, refit, chosen)
+    return ReferenceSpec(dataset.name, model, seed, run_kind, refit, () if chosen is None else tuple(sorted(one_setting(chosen).items())))
+
+
+def profile_models(profile, models=None) -> tuple[str, ...]:
+    """``models`` (default: the profile's, else all), each checked."""
+    models = tuple(models or profile.reference_models or MODELS)
+    for model in models:
+        check_choice("model", model, MODELS)
+    return models
+
+
+def tuning_choices(
+    dataset, profile, protocols, models, store: RunStore, data_dir=None, workers: int = 1, progress: bool = True, train: bool = True
+) -> dict | None:
+    """{(model, protocol): the setting chosen on the validation slice of the profile's tuning seed} (its runs trained
+    first, or read from the store; without ``train`` only the stored ones); None where the profile tunes every seed on its own slice."""
+    if profile.reference_tuning_seed is None:
+        return None
+    singles = tuple(model for model in profile_models(profile, models) if model != ENSEMBLE)
+    tuning = grid(dataset, profile, protocols, singles, seeds=[profile.reference_tuning_seed])
+    specs = [spec for seeded in tuning.values() for spec in seeded]
+    records = run_grid(specs, store, data_dir, workers, progress) if train else {s.key: r for s in specs if (r := store.get(s)) is not None}
+    return {cell: json.loads(json.dumps(records[seeded[0].key]["result"]["params"])) for cell, seeded in tuning.items() if seeded[0].key in records}
+
+
+def tuning_note(profile) -> str:
+    """How the table's runs chose their settings."""
+    budget = f"{TUNING_BUDGET} settings per model on a validation slice of the training rows"
+    if profile.reference_tuning_seed is None:
+        return f"{budget}, searched in every seed"
+    return f"{budget}, searched in seed {profile.reference_tuning_seed} (fold u{profile.reference_tuning_seed + 1} under folds); every other seed trains the setting chosen there"
+
+
+def specs(dataset: str, profile="quick", data_dir=None, store: RunStore | None = None) -> list:
+    """Every run notebook 06's references table needs under ``profile`` (its protocols and models) that can be named
+    now: where the profile tunes on one seed, the other seeds' runs once that seed's choice is in the store."""
+    profile, ds = get_profile(profile), prepared_dataset(dataset, data_dir)
+    protocols = profile_protocols(profile, dataset)
+    choices = tuning_choices(ds, profile, protocols, None, store or RunStore(), data_dir, train=False)
+    return [spec for seeded in grid(ds, profile, protocols, choices=choices).values() for spec in seeded]
 
 
 def summarise(specs: dict, records: dict) -> pd.DataFrame:
@@ -121,12 +166,9 @@ def check_parameters(profile, protocols=None, models=None, dataset: str = "ml100
         return ast.literal_eval(value) if isinstance(value, str) else value
 
     chosen = tuple(listed(protocols) or profile_protocols(profile, dataset))
-    names = tuple(listed(models) or get_profile(profile).reference_models or MODELS)
     for kind in chosen:
         check_choice("protocol", kind, PROTOCOLS)
-    for model in names:
-        check_choice("model", model, MODELS)
-    return chosen, names
+    return chosen, profile_models(get_profile(profile), listed(models))
 
 
 def p_value(p: float) -> str:
@@ -192,7 +234,7 @@ def make(dataset: str, profile="quick", protocols=None, models=None, data_dir=No
     profile, store = get_profile(profile), store or RunStore()
     protocols = tuple(protocols or profile_protocols(profile, dataset))
     ds = prepared_dataset(dataset, data_dir)
-    specs = grid(ds, profile, protocols, models, refit)
+    specs = grid(ds, profile, protocols, models, refit, tuning_choices(ds, profile, protocols, models, store, data_dir, workers, progress))
     runs = summarise(specs, run_grid([s for seeded in specs.values() for s in seeded], store, data_dir, workers, progress, predictions=True))
     errors = rated_errors(ds, specs, store, data_dir)
     table = cells(runs, errors)
@@ -204,7 +246,7 @@ def make(dataset: str, profile="quick", protocols=None, models=None, data_dir=No
     )
     meta = {"dataset": dataset, "profile": profile.name, "seeds": list(profile.reference_seeds or profile.seeds), "protocols": {k: PROTOCOLS[k] for k in protocols},
             "metric": "test RMSE over seeds: mean, std, n, 95% CI; MTM4F minus the model, paired t-test over seeds and over the same test ratings (per_rating)",
-            "defined in": __name__, "shown in": "notebooks/06_sota.ipynb", "regenerate": regenerate}  # fmt: skip
+            "tuning": tuning_note(profile), "defined in": __name__, "shown in": "notebooks/06_sota.ipynb", "regenerate": regenerate}  # fmt: skip
     if "folds" in protocols:
         meta["folds"] = "seeds 0-4 read folds u1..u5"
     if refit:

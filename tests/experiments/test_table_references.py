@@ -103,6 +103,29 @@ def test_a_table_of_some_of_the_profiles_protocols_never_replaces_its_whole_tabl
     assert whole == {"complete", "cold"} and set(pd.read_csv(tables / "references_synthetic_cold.csv")["protocol"]) == {"cold"}
 
 
+def test_a_profile_that_tunes_on_one_seed_gives_the_other_seeds_the_setting_chosen_there(synthetic, tmp_path, monkeypatch):
+    from dataclasses import replace
+
+    from mtm4f_lib.experiments import RunStore, table_references
+    from mtm4f_lib.experiments.profiles import get_profile
+    from mtm4f_lib.models.baselines.tuning import settings
+
+    monkeypatch.setenv("MTM4F_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setitem(table_references.TUNED_MODELS, "MTM4F", {"dropout": (0.1, 0.5)})
+    profile = replace(get_profile("quick"), reference_seeds=(0, 1, 2), reference_tuning_seed=1, protocols=("full",), reference_models=("MTM4F", "SVD"))
+    store = RunStore(tmp_path / "runs")
+    assert {spec.seed for spec in table_references.specs("synthetic", profile, store=store)} == {1}  # the others await seed 1's choice
+    table_references.make("synthetic", profile, outputs_dir=tmp_path, store=store, progress=False)
+    named = table_references.specs("synthetic", profile, store=store)
+    searched = sorted((spec.seed, len(spec.settings()) if hasattr(spec, "settings") else len(settings(spec.search_space))) for spec in named)
+    assert searched == [(0, 1), (0, 1), (1, 2), (1, 6), (2, 1), (2, 1)]  # seed 1 searches MTM4F's 2 settings and SVD's 6
+    runs = pd.DataFrame(json.loads((tmp_path / "quick" / "metrics" / "references_synthetic.json").read_text())["runs"])
+    for _, part in runs.groupby("model"):
+        assert part["params"].nunique() == 1 and len(part) == 3  # seed 1's choice, in every seed
+    meta = json.loads((tmp_path / "quick" / "metrics" / "references_synthetic.json").read_text())
+    assert "searched in seed 1" in meta["tuning"]
+
+
 def test_a_reference_run_is_named_by_its_search_space(monkeypatch):
     from mtm4f_lib.experiments import reference_runs
 

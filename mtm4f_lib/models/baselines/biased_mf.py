@@ -76,6 +76,6 @@ def biased_mf_builder(params: dict) -> Callable:
     return lambda ds, rows: BiasedMF.from_dataset(ds, rows, params["factors"], params["reg"])
 
 
-def tune_biased_mf(dataset: MultiModalDataset, split: Split, seed: int = 0, train: TrainConfig = MF_TRAIN) -> dict:
-    """``MF_SPACE`` searched on the validation slice (``tuning.tune_recommender``)."""
-    return tune_recommender(dataset, split, "BiasedMF", biased_mf_builder, MF_SPACE, seed, train)
+def tune_biased_mf(dataset: MultiModalDataset, split: Split, seed: int = 0, train: TrainConfig = MF_TRAIN, space: dict = MF_SPACE) -> dict:
+    """``space`` (default ``MF_SPACE``) searched on the validation slice (``tuning.tune_recommender``)."""
+    return tune_recommender(dataset, split, "BiasedMF", biased_mf_builder, space, seed, train)

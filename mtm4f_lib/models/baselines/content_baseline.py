@@ -67,8 +67,8 @@ def content_predictions(dataset: MultiModalDataset, train_rows: np.ndarray, pred
     return [mu + user_bias[users[rows]] + item_bias[items[rows]] for rows in predict_rows]
 
 
-def tune_content(dataset: MultiModalDataset, split: Split, seed: int = 0, val_fraction: float = 0.1) -> dict:
-    """Every setting of ``CONTENT_SPACE`` on the validation slice; the best one's test RMSE (``tuning.tune_fitted``)."""
+def tune_content(dataset: MultiModalDataset, split: Split, seed: int = 0, val_fraction: float = 0.1, space: dict = CONTENT_SPACE) -> dict:
+    """Every setting of ``space`` (default ``CONTENT_SPACE``) on the validation slice; the best one's test RMSE (``tuning.tune_fitted``)."""
     return tune_fitted(
-        dataset, split, "ContentBaseline", CONTENT_SPACE, lambda train, rows, params: content_predictions(dataset, train, rows, params), val_fraction, seed
+        dataset, split, "ContentBaseline", space, lambda train, rows, params: content_predictions(dataset, train, rows, params), val_fraction, seed
     )

@@ -85,6 +85,6 @@ def lightgcn_builder(params: dict) -> Callable:
     return lambda ds, rows: LightGCNRating.from_dataset(ds, rows, 64, params["layers"], params["reg"])
 
 
-def tune_lightgcn(dataset: MultiModalDataset, split: Split, seed: int = 0, train: TrainConfig = LIGHTGCN_TRAIN) -> dict:
-    """``LIGHTGCN_SPACE`` searched on the validation slice (``tuning.tune_recommender``)."""
-    return tune_recommender(dataset, split, "LightGCN", lightgcn_builder, LIGHTGCN_SPACE, seed, train)
+def tune_lightgcn(dataset: MultiModalDataset, split: Split, seed: int = 0, train: TrainConfig = LIGHTGCN_TRAIN, space: dict = LIGHTGCN_SPACE) -> dict:
+    """``space`` (default ``LIGHTGCN_SPACE``) searched on the validation slice (``tuning.tune_recommender``)."""
+    return tune_recommender(dataset, split, "LightGCN", lightgcn_builder, space, seed, train)

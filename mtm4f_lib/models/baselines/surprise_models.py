@@ -70,9 +70,9 @@ def surprise_predictions(
     return [np.array([algorithm.predict(u, i).est for u, i in zip(users[rows], items[rows])]) for rows in predict_rows]
 
 
-def tune_surprise(dataset: MultiModalDataset, split: Split, name: str, seed: int = 0, val_fraction: float = 0.1) -> dict:
-    """Every setting of the model's space on the validation slice; the best one's test RMSE (``tuning.tune_fitted``)."""
-    space = SURPRISE_MODELS[check_choice("Surprise model", name, SURPRISE_MODELS)].space
+def tune_surprise(dataset: MultiModalDataset, split: Split, name: str, seed: int = 0, val_fraction: float = 0.1, space: dict | None = None) -> dict:
+    """Every setting of ``space`` (default: the model's) on the validation slice; the best one's test RMSE (``tuning.tune_fitted``)."""
+    space = space or SURPRISE_MODELS[check_choice("Surprise model", name, SURPRISE_MODELS)].space
     return tune_fitted(
         dataset, split, name, space, lambda train, rows, params: surprise_predictions(dataset, train, rows, name, params, seed), val_fraction, seed
     )
