@@ -60,12 +60,11 @@ def grid(dataset, profile, protocols=tuple(PROTOCOLS), models=None, refit: bool 
         seeded = [(seed, "full" if (kind, seed) == ("folds", 0) else kind) for seed in (protocol_seeds(profile, kind) if seeds is None else seeds)]
         singles = [model for model in models if model != ENSEMBLE]
         for model in singles:
-            chosen = [None if choices is None or seed == profile.reference_tuning_seed else choices.get((model, kind)) for seed, _ in seeded]
-            out[(model, kind)] = [
-                model_spec(dataset, profile, model, seed, run_kind, refit, setting)
-                for (seed, run_kind), setting in zip(seeded, chosen)
-                if choices is None or seed == profile.reference_tuning_seed or setting is not None
-            ]
+            out[(model, kind)] = []
+            for seed, run_kind in seeded:
+                searches = choices is None or seed == profile.reference_tuning_seed
+                if searches or (model, kind) in choices:
+                    out[(model, kind)].append(model_spec(dataset, profile, model, seed, run_kind, refit, None if searches else choices[(model, kind)]))
         if ENSEMBLE in models and all(len(out[(model, kind)]) == len(seeded) for model in singles):
             out[(ENSEMBLE, kind)] = [EnsembleSpec(tuple((model, out[(model, kind)][i]) for model in singles)) for i in range(len(seeded))]
     return out
