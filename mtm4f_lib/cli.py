@@ -86,11 +86,18 @@ def _profile(args):
 
 def _tables(args) -> int:
     from .experiments import get_table
+    from .experiments.table_missing import check_parameters
 
     profile = _profile(args)
+    rows = check_parameters(profile, combinations=args.missing_combinations)[1]
     for number in args.table:
         table = get_table(number)
+        if table.hidden and rows is not None and table.hidden not in rows:
+            print(f"Table {number} skipped: none of --missing-combinations hides {table.hidden} modalities.")
+            continue
         options = {"methods": args.missing_methods, "rates": args.missing_rates, "test_missing": args.test_missing} if table.hidden else {}
+        if table.hidden and rows is not None:
+            options["rows"] = rows[table.hidden]
         for dataset in table.datasets:
             numbers, summary = table.make(
                 profile,
@@ -211,6 +218,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     tab.add_argument("--missing-methods", nargs="+", default=None, help="Tables 5-10: methods to run (default: the profile's), e.g. m4 drop mean")
     tab.add_argument("--missing-rates", nargs="+", type=float, default=None, help="Tables 5-10: chi values in (0, 100] (default: the profile's)")
+    tab.add_argument(
+        "--missing-combinations",
+        nargs="+",
+        default=None,
+        help="Tables 5-10: the rows to run, as the hidden modalities, e.g. A AV (default: the profile's rows); a table with none of them is skipped",
+    )
     tab.add_argument("--test-missing", action="store_true", help="Tables 5-10: hide modalities of test-only movies too (beyond the paper)")
     refs = sub.add_parser("references", help="MTM4F beside Surprise's models and biased MF, tuned alike, per protocol; writes tables/references_*")
     refs.add_argument("--dataset", nargs="+", default=["ml100k", "mmtf"], choices=["ml100k", "mmtf", "synthetic"])

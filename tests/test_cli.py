@@ -34,3 +34,10 @@ def test_every_command_prints_its_help(capsys):
             main([command, "--help"])
         assert stop.value.code == 0, command
         assert f"usage: mtm4f {command}" in capsys.readouterr().out
+
+
+def test_missing_combinations_pick_the_rows_of_tables_5_to_10(capsys):
+    assert main(["tables", "--table", "6", "7", "--profile", "quick", "--missing-combinations", "A"]) == 0  # no row of either: nothing trains
+    assert "Table 6 skipped: none of --missing-combinations hides 2 modalities." in capsys.readouterr().out
+    assert main(["tables", "--table", "5", "--missing-combinations", "AX"]) == 2
+    assert "Unknown modality 'X'" in capsys.readouterr().err

@@ -229,7 +229,8 @@ def make(table, profile="quick", dataset: str | None = None, data_dir=None, outp
     used_methods = list(dict.fromkeys(m for h, _, m in specs if h != "complete"))
     repeats = " ".join(map(str, profile.missing_repeats))
     regenerate = (f"mtm4f tables --table {table.number} --profile {profile.name} --seeds {repeats} --missing-methods {' '.join(used_methods)}"
-                  f" --missing-rates {' '.join(f'{c:g}' for c in used_rates)}" + (" --test-missing" if test_missing else ""))  # fmt: skip
+                  f" --missing-rates {' '.join(f'{c:g}' for c in used_rates)}" + (f" --missing-combinations {' '.join(used_rows)}" if rows is not None else "")
+                  + (" --test-missing" if test_missing else ""))  # fmt: skip
     meta = {"table": table.number, "dataset": dataset_name, "profile": profile.name, "repeats": list(profile.missing_repeats),
             "protocol": "missing-modality (per movie; test set " + ("with the same missingness" if test_missing else "complete") + ")",
             "metric": f"test RMSE of method {METHOD}, mean ± std (n repeats)", "methods": used_methods,

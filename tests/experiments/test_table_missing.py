@@ -48,6 +48,9 @@ def test_a_missing_table_is_written_from_its_runs(synthetic, tmp_path):
     assert (folder / "figures" / "missing_overview_synthetic.png").stat().st_size > 10_000
     get_table(7).make(TINY, "synthetic", outputs_dir=tmp_path, store=store, progress=False, methods=("mean",))  # baselines alone: nothing to compare
     assert pd.read_csv(folder / "tables" / "table7_synthetic_comparison.csv").empty
+    sliced, _ = get_table(5).make(TINY, "synthetic", outputs_dir=tmp_path / "slice", store=store, progress=False, methods=("mean",), rows=("M",))
+    assert set(sliced["hidden"]) == {"M", "complete"}
+    assert "--missing-rates 50 100 --missing-combinations M" in (tmp_path / "slice" / "quick" / "tables" / "table5_synthetic.md").read_text().splitlines()[0]
     rebuilt, _ = get_table(6).make(TINY, "synthetic", outputs_dir=tmp_path, from_metrics=True, progress=False)
     pd.testing.assert_frame_equal(rebuilt, cells)
     one_repeat = replace(TINY, missing_repeats=(0,))
