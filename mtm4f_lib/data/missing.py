@@ -31,7 +31,8 @@ class MissingSetting:
     """Which modalities are hidden, for how many training movies, with which mask seed.
 
     hidden        the modalities each kept for only ``chi`` percent of the training movies.
-    chi           percent of training movies that keep each hidden modality, in (0, 100]; 100 hides nothing.
+    chi           percent of training movies that keep each hidden modality, in (0, 100]; 100 hides nothing. A whole
+                  number is kept as an int (20.0 -> 20), so a run has one key in the store whether chi came as 20 or 20.0.
     seed          seed of the movie masks (repeats pair it with the model seed).
     test_missing  also hide modalities of test-only movies at the same rate (beyond the paper).
     """
@@ -43,6 +44,8 @@ class MissingSetting:
 
     def __post_init__(self):
         object.__setattr__(self, "hidden", parse_modalities(self.hidden))
+        if float(self.chi).is_integer():
+            object.__setattr__(self, "chi", int(self.chi))
         if not 0 < self.chi <= 100:
             raise MTM4FError(f"chi is the percentage of training movies that keep a hidden modality, in (0, 100]; got {self.chi}.")
         if len(self.hidden) == len(MODALITIES):

@@ -56,3 +56,9 @@ def test_missing_protocol_needs_its_setting():
         RunSpec("synthetic", MODEL, TRAIN, protocol="missing")
     with pytest.raises(MTM4FError, match="MissingSetting"):
         RunSpec("synthetic", MODEL, TRAIN, missing=MissingSetting("A", 50))
+
+
+def test_a_whole_chi_names_one_run_whether_int_or_float():
+    as_int, as_float = (RunSpec("synthetic", MODEL, TRAIN, protocol="missing", missing=MissingSetting("A", chi)) for chi in (20, 20.0))
+    assert as_float.missing.chi == 20 and isinstance(as_float.missing.chi, int) and as_float.key == as_int.key
+    assert MissingSetting("A", 33.5).chi == 33.5
