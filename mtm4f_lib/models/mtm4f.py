@@ -229,8 +229,11 @@ class MTM4F(nn.Module):
             return None  # no flagged row: the networks run clean and draw no noise
 
         def regularise(name: str, depth: int, h: torch.Tensor) -> torch.Tensor:
-            index = (flags if name != "trunk" else self._row_flags).nonzero().squeeze(1)  # only the flagged rows pass through f_phi_r
-            return h.index_copy(-2, index, self.regularisers[f"{name}_{depth}"](h.index_select(-2, index)))
+            rows, layer = (flags if name != "trunk" else self._row_flags), self.regularisers[f"{name}_{depth}"]
+            if bool(rows.all()):  # every row flagged (the meta-test): no gather and scatter
+                return layer(h)
+            index = rows.nonzero().squeeze(1)  # only the flagged rows pass through f_phi_r
+            return h.index_copy(-2, index, layer(h.index_select(-2, index)))
 
         return regularise
 
