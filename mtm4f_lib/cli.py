@@ -105,7 +105,8 @@ def _tables(args) -> int:
                 data_dir=args.data_dir,
                 outputs_dir=args.outputs_dir,
                 workers=args.workers,
-                from_metrics=args.from_metrics,
+                from_metrics=args.from_metrics is not None,
+                from_folders=tuple(args.from_metrics or ()),
                 keep_committed=args.keep_committed,
                 **options,
             )
@@ -207,8 +208,10 @@ def build_parser() -> argparse.ArgumentParser:
     source = tab.add_mutually_exclusive_group()
     source.add_argument(
         "--from-metrics",
-        action="store_true",
-        help="rebuild the tables from the per-run numbers in their committed metrics files (no training; every run key must match)",
+        nargs="*",
+        metavar="OUTPUTS_DIR",
+        help="rebuild the tables from the per-run numbers in their committed metrics files (no training; every run key must match); "
+        "given outputs folders (e.g. slices of one table measured on different machines), from theirs instead, a run held by several from the first",
     )
     source.add_argument(
         "--keep-committed",

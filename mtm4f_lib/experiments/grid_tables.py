@@ -2,8 +2,8 @@
 
 Each table module lists its :class:`Column` s; :func:`make_table` turns them into run specs (one per
 row, column and seed of the profile), runs the grid through the run store (or, with
-``from_metrics``, reads every run's numbers from the table's committed metrics file, checking that
-each run key is the one the grid asks for), and writes into the profile's outputs folder:
+``from_metrics``, reads every run's numbers from the table's committed metrics file, or from the metrics
+files of several outputs folders, checking that each run key is the one the grid asks for), and writes into the profile's outputs folder:
 ``tables/table<N>_<dataset>.{csv,md,tex}`` (the CSV holds mean, std and n per cell and the paper's
 value; Markdown and LaTeX show "mean ± std"), a dot plot in ``figures/``, and ``metrics/`` with every
 run's metrics and full configuration and the table's provenance.
@@ -148,31 +148,42 @@ def committed_runs(path: Path) -> dict[str, dict]:
     return {run["key"]: {**run, **{field: run.get(field, metrics[field]) for field in ("commit", "machine")}} for run in metrics["runs"]}
 
 
-def summary_from_metrics(specs, path: Path, cell_fields=("subset", "column")) -> list[dict]:
-    """The per-run numbers of a metrics file written by :func:`make_table`, for exactly the grid's runs.
+def summary_from_metrics(specs, paths, cell_fields=("subset", "column")) -> list[dict]:
+    """The per-run numbers of metrics files written by :func:`make_table`, for exactly the grid's runs.
 
-    Every spec's key must be in the file (a changed config or results version changes the key),
-    so a table rebuilt this way holds the numbers those very runs measured.
+    ``paths``: one metrics file, or several (e.g. slices of one table measured on different machines), a run held by
+    several taken from the first. Every spec's key must be in one of them (a changed config or results version changes
+    the key), so a table rebuilt this way holds the numbers those very runs measured.
     """
-    if not Path(path).is_file():
-        raise MTM4FError(f"No metrics file {path} to rebuild the table from; run the grid instead (without --from-metrics).")
-    stored = committed_runs(path)
+    paths = [Path(p) for p in ([paths] if isinstance(paths, str | Path) else paths)]
+    absent = [str(p) for p in paths if not p.is_file()]
+    if absent:
+        raise MTM4FError(f"No metrics file {', '.join(absent)} to rebuild the table from; run the grid instead (without --from-metrics).")
+    stored = {}
+    for path in reversed(paths):
+        stored.update(committed_runs(path))
     wanted = [(cell, spec) for cell, runs in specs.items() for spec in runs]
     missing = [f"{'/'.join(map(str, cell))} seed {spec.train.seed}" for cell, spec in wanted if spec.key not in stored]
     if missing:
         raise MTM4FError(
-            f"{path} lacks {len(missing)} run(s) of this grid (e.g. {missing[:3]}); their configs changed or they were never run. Run the grid instead."
+            f"{' and '.join(map(str, paths))} lack{'s' if len(paths) == 1 else ''} {len(missing)} run(s) of this grid (e.g. {missing[:3]}); "
+            "their configs changed or they were never run. Run the grid instead."
         )
     return [{**stored[spec.key], **dict(zip(cell_fields, cell)), "model": asdict(spec.model), "train": asdict(spec.train)} for cell, spec in wanted]
 
 
+def metrics_sources(folders, profile: str, name: str) -> list[Path]:
+    """The metrics files of table ``name`` in the ``profile`` folders of the outputs roots ``folders``."""
+    return [profile_outputs(profile, folder) / "metrics" / f"{name}.json" for folder in folders]
+
+
 def grid_summary(specs, summarise, path: Path, cell_fields, store=None, data_dir=None, workers: int = 1, progress: bool = True,
-                 from_metrics: bool = False, keep_committed: bool = False) -> tuple[list[dict], dict]:  # fmt: skip
+                 from_metrics: bool = False, keep_committed: bool = False, sources=()) -> tuple[list[dict], dict]:  # fmt: skip
     """The per-run summary of the grid ``specs`` ({cell: [one spec per seed]}, rows made by ``summarise(specs, records)``)
     in the grid's order, and where its runs came from.
 
     By default every run is trained or read back from the run store. ``from_metrics``: every run's numbers come from
-    the committed metrics file ``path`` (:func:`summary_from_metrics`). ``keep_committed``: the runs of that file whose
+    the committed metrics file ``path``, or from the metrics files ``sources`` where given (:func:`summary_from_metrics`). ``keep_committed``: the runs of that file whose
     key the grid asks for are kept and only the others are trained, so a grid grows across machines whose run stores
     are gone (e.g. more seeds); first the kept run that trained fastest is trained again, and its test RMSE must
     equal the committed one within ``RMSE_CHECK``, else the grid stops before training anything else (runs repeat
@@ -180,7 +191,13 @@ def grid_summary(specs, summarise, path: Path, cell_fields, store=None, data_dir
     machine that measured them.
     """
     if from_metrics:
-        return summary_from_metrics(specs, path, cell_fields), {"runs from": "per-run numbers of the committed metrics file (rebuilt without training)"}
+        rows = summary_from_metrics(specs, sources or [path], cell_fields)
+        if not sources:
+            return rows, {"runs from": "per-run numbers of the committed metrics file (rebuilt without training)"}
+        measured = {field: sorted({row[field] for row in rows}) for field in ("commit", "machine")}
+        return rows, {"runs from": f"per-run numbers of the metrics files {', '.join(map(str, sources))} (rebuilt without training; a run "
+                                   f"in several from the first), measured on {len(measured['machine'])} machine(s)",
+                      "merged runs": {"sources": list(map(str, sources)), **{f"{field}s": values for field, values in measured.items()}}}  # fmt: skip
     committed = committed_runs(path) if keep_committed and Path(path).is_file() else {}
     kept = {cell: [spec for spec in runs if spec.key in committed] for cell, runs in specs.items()}
     todo = {cell: [spec for spec in runs if spec.key not in committed] for cell, runs in specs.items()}
@@ -257,12 +274,14 @@ def make_table(
     defined_in: str = "",
     notebook: str = "",
     subsets: tuple[str, ...] | None = None,
+    from_folders=(),
 ) -> tuple[GridTable, list[dict]]:
     """Run (or read from the store, or with ``from_metrics`` from the committed metrics) every run of the table and write it;
     ``keep_committed`` keeps the runs of the committed metrics and trains the rest (:func:`grid_summary`).
 
     Returns (table numbers, per-run summary). ``outputs_dir`` is the outputs root; files go to its ``<profile>/`` folder.
-    ``subsets``: the table's rows when they are not the profile's (Table 11: AMSV alone).
+    ``subsets``: the table's rows when they are not the profile's (Table 11: AMSV alone). ``from_folders``: with
+    ``from_metrics``, the outputs roots whose metrics files of this table hold the runs, instead of ``outputs_dir``.
     """
     profile = get_profile(profile)
     profile = replace(profile, subsets=subsets) if subsets else profile
@@ -273,7 +292,7 @@ def make_table(
     )  # no embeddings needed to read numbers
     specs = grid_specs(dataset, columns, profile)
     summary, origin = grid_summary(specs, run_summary, folder / "metrics" / f"{name}.json", ("subset", "column"), store, data_dir, workers, progress,
-                                   from_metrics, keep_committed)  # fmt: skip
+                                   from_metrics, keep_committed, metrics_sources(from_folders, profile.name, name))  # fmt: skip
     table = grid_table(number, dataset, columns, profile, summary)
     seeds = " ".join(map(str, profile.seeds))
     meta = {

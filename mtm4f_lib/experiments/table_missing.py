@@ -34,7 +34,7 @@ from ..paths import profile_outputs
 from ..plots.tables import missing_overview_figure, missing_rate_figure
 from ..provenance import provenance
 from ..reporting import save_figure, save_metrics, save_table
-from .grid_tables import PAPER_DATASETS, grid_summary
+from .grid_tables import PAPER_DATASETS, grid_summary, metrics_sources
 from .paper_values import HIDDEN_ROWS, paper_missing_value
 from .profiles import Profile, get_profile
 from .runs import RunSpec, RunStore, prepared_dataset
@@ -212,9 +212,9 @@ def comparison(summary: list[dict]) -> pd.DataFrame:
 
 def make(table, profile="quick", dataset: str | None = None, data_dir=None, outputs_dir=None, workers: int = 1, store: RunStore | None = None,
          progress: bool = True, from_metrics: bool = False, keep_committed: bool = False, methods=None, rates=None, rows=None,
-         test_missing: bool = False):  # fmt: skip
+         test_missing: bool = False, from_folders=()):  # fmt: skip
     """Run (or read) every run of one of Tables 5-10 and write its files; returns (cell numbers, per-run summary).
-    ``from_metrics`` and ``keep_committed`` as in ``grid_tables.grid_summary``."""
+    ``from_metrics``, ``keep_committed`` and ``from_folders`` as in ``grid_tables.make_table``."""
     profile = get_profile(profile)
     dataset_name = table.dataset_or_only(dataset)
     folder = profile_outputs(profile.name, outputs_dir)
@@ -222,7 +222,7 @@ def make(table, profile="quick", dataset: str | None = None, data_dir=None, outp
     ds = load_dataset(dataset_name, data_dir=data_dir) if from_metrics else prepared_dataset(dataset_name, data_dir)
     specs = grid(ds, table.hidden, profile, methods, rates, rows, test_missing)
     summary, origin = grid_summary(specs, run_summary, folder / "metrics" / f"{name}.json", ("hidden", "chi", "method"), store, data_dir, workers, progress,
-                                   from_metrics, keep_committed)  # fmt: skip
+                                   from_metrics, keep_committed, metrics_sources(from_folders, profile.name, name))  # fmt: skip
     cells = cell_numbers(summary)
     used_rows = list(dict.fromkeys(h for h, _, _ in specs if h != "complete"))
     used_rates = list(dict.fromkeys(chi for h, chi, _ in specs if h != "complete"))

@@ -53,6 +53,15 @@ def test_a_missing_table_is_written_from_its_runs(synthetic, tmp_path):
     assert "--missing-rates 50 100 --missing-combinations M" in (tmp_path / "slice" / "quick" / "tables" / "table5_synthetic.md").read_text().splitlines()[0]
     rebuilt, _ = get_table(6).make(TINY, "synthetic", outputs_dir=tmp_path, from_metrics=True, progress=False)
     pd.testing.assert_frame_equal(rebuilt, cells)
+    for part, methods in (("m4", ("m4",)), ("baselines", ("drop", "mean"))):  # slices of one table, as if measured on two machines
+        get_table(6).make(TINY, "synthetic", outputs_dir=tmp_path / part, store=store, progress=False, methods=methods)
+    merged, _ = get_table(6).make(TINY, "synthetic", outputs_dir=tmp_path / "merged", from_metrics=True, from_folders=(tmp_path / "m4", tmp_path / "baselines"),
+                                  progress=False)  # fmt: skip
+    pd.testing.assert_frame_equal(merged, cells)
+    origin = json.loads((tmp_path / "merged" / "quick" / "metrics" / "table6_synthetic.json").read_text())["merged runs"]
+    assert origin["sources"][1].endswith("baselines/quick/metrics/table6_synthetic.json") and len(origin["machines"]) == 1
+    with pytest.raises(MTM4FError, match=r"m4/quick/metrics/table6_synthetic.json lacks 8 run\(s\) of this grid \(e.g. \['AM/50/drop seed 0'"):
+        get_table(6).make(TINY, "synthetic", outputs_dir=tmp_path / "merged", from_metrics=True, from_folders=(tmp_path / "m4",), progress=False)
     one_repeat = replace(TINY, missing_repeats=(0,))
     get_table(6).make(one_repeat, "synthetic", outputs_dir=tmp_path / "grown", store=store, progress=False)
     grown, _ = get_table(6).make(TINY, "synthetic", outputs_dir=tmp_path / "grown", store=RunStore(tmp_path / "empty"), progress=False, keep_committed=True)
