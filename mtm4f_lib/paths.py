@@ -36,6 +36,12 @@ def outputs_root(root=None) -> Path:
     return REPO / "outputs" if is_checkout(REPO) else Path.cwd().resolve() / "outputs"
 
 
+def shown_path(path) -> str:
+    """``path`` relative to the repository where it lies inside it (as committed files name it), else absolute."""
+    path = Path(path).resolve()
+    return str(path.relative_to(REPO)) if path.is_relative_to(REPO) else str(path)
+
+
 def profile_outputs(profile: str, root=None) -> Path:
     """The outputs folder of one profile: ``<outputs root>/<profile>``."""
     return outputs_root(root) / profile

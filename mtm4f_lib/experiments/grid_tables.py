@@ -23,7 +23,7 @@ from ..data.container import MultiModalDataset
 from ..embeddings.media_folder import embeddings_id
 from ..errors import MTM4FError
 from ..models import ModelConfig
-from ..paths import profile_outputs
+from ..paths import profile_outputs, shown_path
 from ..plots.tables import rmse_comparison_figure
 from ..provenance import machine, provenance
 from ..reporting import save_figure, save_metrics, save_table
@@ -195,9 +195,10 @@ def grid_summary(specs, summarise, path: Path, cell_fields, store=None, data_dir
         if not sources:
             return rows, {"runs from": "per-run numbers of the committed metrics file (rebuilt without training)"}
         measured = {field: sorted({row[field] for row in rows}) for field in ("commit", "machine")}
-        return rows, {"runs from": f"per-run numbers of the metrics files {', '.join(map(str, sources))} (rebuilt without training; a run "
-                                   f"in several from the first), measured on {len(measured['machine'])} machine(s)",
-                      "merged runs": {"sources": list(map(str, sources)), **{f"{field}s": values for field, values in measured.items()}}}  # fmt: skip
+        shown = [shown_path(source) for source in sources]
+        return rows, {"runs from": f"per-run numbers of the metrics files {', '.join(shown)} (rebuilt without training; a run in several from "
+                                   f"the first), measured on {len(measured['machine'])} machine(s)",
+                      "merged runs": {"sources": shown, **{f"{field}s": values for field, values in measured.items()}}}  # fmt: skip
     committed = committed_runs(path) if keep_committed and Path(path).is_file() else {}
     kept = {cell: [spec for spec in runs if spec.key in committed] for cell, runs in specs.items()}
     todo = {cell: [spec for spec in runs if spec.key not in committed] for cell, runs in specs.items()}

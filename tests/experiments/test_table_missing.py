@@ -9,6 +9,7 @@ import pytest
 from mtm4f_lib.errors import MTM4FError
 from mtm4f_lib.experiments import PROFILES, RunStore, get_table
 from mtm4f_lib.experiments.table_missing import grid, row_label
+from mtm4f_lib.paths import REPO, shown_path
 
 TINY = replace(PROFILES["quick"], max_epochs=2, patience=1, missing_rates=(50, 100), missing_repeats=(0, 1))
 
@@ -59,7 +60,8 @@ def test_a_missing_table_is_written_from_its_runs(synthetic, tmp_path):
                                   progress=False)  # fmt: skip
     pd.testing.assert_frame_equal(merged, cells)
     origin = json.loads((tmp_path / "merged" / "quick" / "metrics" / "table6_synthetic.json").read_text())["merged runs"]
-    assert origin["sources"][1].endswith("baselines/quick/metrics/table6_synthetic.json") and len(origin["machines"]) == 1
+    assert origin["sources"][1] == str(tmp_path.resolve() / "baselines/quick/metrics/table6_synthetic.json") and len(origin["machines"]) == 1
+    assert shown_path(REPO / "outputs" / "slices") == "outputs/slices"  # a committed folder is named as the repository names it
     with pytest.raises(MTM4FError, match=r"m4/quick/metrics/table6_synthetic.json lacks 8 run\(s\) of this grid \(e.g. \['AM/50/drop seed 0'"):
         get_table(6).make(TINY, "synthetic", outputs_dir=tmp_path / "merged", from_metrics=True, from_folders=(tmp_path / "m4",), progress=False)
     one_repeat = replace(TINY, missing_repeats=(0,))
