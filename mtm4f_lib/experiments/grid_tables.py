@@ -3,8 +3,8 @@
 Each table module lists its :class:`Column` s; :func:`make_table` turns them into run specs (one per
 row, column and seed of the profile), runs the grid through the run store (or, with
 ``from_metrics``, reads every run's numbers from the table's committed metrics file, or from the metrics
-files of several outputs folders, checking that each run key is the one the grid asks for), and writes into the profile's outputs folder:
-``tables/table<N>_<dataset>.{csv,md,tex}`` (the CSV holds mean, std and n per cell and the paper's
+files of several outputs folders, checking that each run key is the one the grid asks for), and writes
+into the profile's outputs folder: ``tables/table<N>_<dataset>.{csv,md,tex}`` (the CSV holds mean, std and n per cell and the paper's
 value; Markdown and LaTeX show "mean ± std"), a dot plot in ``figures/``, and ``metrics/`` with every
 run's metrics and full configuration and the table's provenance.
 """
@@ -151,11 +151,11 @@ def committed_runs(path: Path) -> dict[str, dict]:
 def summary_from_metrics(specs, paths, cell_fields=("subset", "column")) -> list[dict]:
     """The per-run numbers of metrics files written by :func:`make_table`, for exactly the grid's runs.
 
-    ``paths``: one metrics file, or several (e.g. slices of one table measured on different machines), a run held by
+    ``paths``: the metrics files (one, or slices of one table, e.g. measured on different machines), a run held by
     several taken from the first. Every spec's key must be in one of them (a changed config or results version changes
     the key), so a table rebuilt this way holds the numbers those very runs measured.
     """
-    paths = [Path(p) for p in ([paths] if isinstance(paths, str | Path) else paths)]
+    paths = [Path(p) for p in paths]
     absent = [str(p) for p in paths if not p.is_file()]
     if absent:
         raise MTM4FError(f"No metrics file {', '.join(absent)} to rebuild the table from; run the grid instead (without --from-metrics).")
@@ -183,9 +183,9 @@ def grid_summary(specs, summarise, path: Path, cell_fields, store=None, data_dir
     in the grid's order, and where its runs came from.
 
     By default every run is trained or read back from the run store. ``from_metrics``: every run's numbers come from
-    the committed metrics file ``path``, or from the metrics files ``sources`` where given (:func:`summary_from_metrics`). ``keep_committed``: the runs of that file whose
-    key the grid asks for are kept and only the others are trained, so a grid grows across machines whose run stores
-    are gone (e.g. more seeds); first the kept run that trained fastest is trained again, and its test RMSE must
+    the committed metrics file ``path``, or from the metrics files ``sources`` where given (:func:`summary_from_metrics`).
+    ``keep_committed``: the runs of the file ``path`` whose key the grid asks for are kept and only the others are
+    trained, so a grid grows across machines whose run stores are gone (e.g. more seeds); first the kept run that trained fastest is trained again, and its test RMSE must
     equal the committed one within ``RMSE_CHECK``, else the grid stops before training anything else (runs repeat
     exactly only on a machine that computes alike: ``provenance.machine``). Rows read from a file carry the commit and
     machine that measured them.
@@ -213,7 +213,7 @@ def grid_summary(specs, summarise, path: Path, cell_fields, store=None, data_dir
                                 "check": check}}  # fmt: skip
     records = run_grid([spec for runs in todo.values() for spec in runs], store, data_dir, workers, progress)
     rows = {}
-    for part, part_rows in ((todo, summarise(todo, records) if todo else []), (kept, summary_from_metrics(kept, path, cell_fields) if kept else [])):
+    for part, part_rows in ((todo, summarise(todo, records) if todo else []), (kept, summary_from_metrics(kept, [path], cell_fields) if kept else [])):
         rows.update(zip([(cell, spec.key) for cell, runs in part.items() for spec in runs], part_rows))
     return [rows[(cell, spec.key)] for cell, runs in specs.items() for spec in runs], origin
 
