@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from types import ModuleType
 
+from ..data import load_dataset
 from ..errors import MTM4FError, check_choice
 from . import table_fusion, table_missing, table_multitask, table_sota
 from .grid_tables import Column, grid_specs, make_table
@@ -42,10 +43,8 @@ class TableDef:
 
     def specs(self, profile="quick", dataset: str | None = None, data_dir=None) -> list:
         """Every run the table needs for one dataset under ``profile`` (what :meth:`make` trains or reads)."""
-        from .runs import prepared_dataset
-
         profile, dataset = get_profile(profile), self.dataset_or_only(dataset)
-        ds = prepared_dataset(dataset, data_dir)
+        ds = load_dataset(dataset, data_dir=data_dir)  # a run's key needs no embeddings
         if self.hidden is not None:
             grid = table_missing.grid(ds, self.hidden, profile)
         else:

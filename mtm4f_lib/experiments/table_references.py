@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from ..data import load_dataset
 from ..data.splits import FOLDS
 from ..errors import MTM4FError, check_choice
 from ..models.baselines import TUNING_BUDGET
@@ -115,7 +116,7 @@ def tuning_note(profile) -> str:
 def specs(dataset: str, profile="quick", data_dir=None, store: RunStore | None = None) -> list:
     """Every run notebook 06's references table needs under ``profile`` (its protocols and models) that can be named
     now: where the profile tunes on one seed, the other seeds' runs once that seed's choice is in the store."""
-    profile, ds = get_profile(profile), prepared_dataset(dataset, data_dir)
+    profile, ds = get_profile(profile), load_dataset(dataset, data_dir=data_dir)  # a run's key needs no embeddings
     protocols = profile_protocols(profile, dataset)
     choices = tuning_choices(ds, profile, protocols, None, store or RunStore(), data_dir, train=False)
     return [spec for seeded in grid(ds, profile, protocols, choices=choices).values() for spec in seeded]
